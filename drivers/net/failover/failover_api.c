@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+#include <errno.h>
+#include <string.h>
+
+#include "failover_private.h"
+#include "rte_pmd_failover.h"
+
+#define FO_EXPORT __attribute__((visibility("default")))
+
+static struct fo_private *
+fo_api_priv(uint16_t port_id)
+{
+	struct rte_eth_dev *dev;
+
+	if (!rte_eth_dev_is_valid_port(port_id))
+		return NULL;
+	dev = &rte_eth_devices[port_id];
+	if (dev->dev_ops != &fo_ops || dev->data->dev_private == NULL)
+		return NULL;
+	return dev->data->dev_private;
+}
+
+static void
+fo_api_path(const struct fo_sub *sub, struct rte_pmd_failover_path_status *st)
+{
+	st->present = sub->present && !sub->gone;
+	st->started = sub->started;
+	st->link_up = sub->link_up;
+	st->port_id = sub->present ? sub->port_id : RTE_MAX_ETHPORTS;
+	st->attach_count = sub->attach_count;
+}
+
+FO_EXPORT int
+rte_pmd_failover_status_get(uint16_t port_id, struct rte_pmd_failover_status *status)
+{
+	struct fo_private *priv = fo_api_priv(port_id);
+
+	if (priv == NULL)
+		return -ENODEV;
+	if (status == NULL)
+		return -EINVAL;
+	fo_lock(priv);
+	memset(status, 0, sizeof(*status));
+	status->active = (enum rte_pmd_failover_path)priv->active;
+	status->forced = (enum rte_pmd_failover_path)priv->forced;
+	status->switch_count = priv->switch_count;
+	status->last_switch_ns = priv->last_switch_ns;
+	fo_api_path(fo_sub_of(priv, FO_PATH_PRIMARY), &status->primary);
+	fo_api_path(fo_sub_of(priv, FO_PATH_STANDBY), &status->standby);
+	fo_unlock(priv);
+	return 0;
+}
+
+FO_EXPORT int
+rte_pmd_failover_force(uint16_t port_id, enum rte_pmd_failover_path path)
+{
+	struct fo_private *priv = fo_api_priv(port_id);
+
+	if (priv == NULL)
+		return -ENODEV;
+	if (path != RTE_PMD_FAILOVER_PATH_NONE && path != RTE_PMD_FAILOVER_PATH_PRIMARY &&
+	    path != RTE_PMD_FAILOVER_PATH_STANDBY)
+		return -EINVAL;
+	fo_lock(priv);
+	priv->forced = (enum fo_path)path;
+	FO_LOG(NOTICE, priv, "path %s", path == RTE_PMD_FAILOVER_PATH_NONE ?
+	       "chosen automatically again" : path == RTE_PMD_FAILOVER_PATH_PRIMARY ?
+	       "forced to primary" : "forced to standby");
+	fo_switch_evaluate(priv, "forced by the application");
+	fo_unlock(priv);
+	return 0;
+}
+
+FO_EXPORT int
+rte_pmd_failover_rescan(uint16_t port_id)
+{
+	struct fo_private *priv = fo_api_priv(port_id);
+
+	if (priv == NULL)
+		return -ENODEV;
+	fo_lock(priv);
+	fo_service_run(priv);
+	fo_unlock(priv);
+	return 0;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+#ifndef FAILOVER_ARGS_H
+#define FAILOVER_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Devargs of one net_failover instance. No DPDK dependency: unit-tested alone. */
+
+#define FO_DEVARGS_MAX 512
+#define FO_ERR_MAX 256
+
+#define FO_POLL_MS_DEFAULT 100
+#define FO_STANDBY_POLL_DEFAULT 32
+#define FO_QUIESCE_MS_DEFAULT 100
+
+struct fo_args {
+	char primary[FO_DEVARGS_MAX]; /* VF side; "" when not given */
+	char standby[FO_DEVARGS_MAX]; /* synthetic side; "" when not given */
+	bool has_mac;
+	uint8_t mac[6];
+	unsigned int poll_ms;      /* safety-net rescan period, 0 = off */
+	unsigned int standby_poll; /* poll the inactive path every N bursts */
+	unsigned int quiesce_ms;   /* longest wait for queues to quiesce */
+};
+
+/*
+ * Parse "key=value,key=(a,b=c),..." into args. Values in parentheses or
+ * brackets may hold commas and '='. On error returns -1 and writes one
+ * line naming the problem into err.
+ */
+int fo_args_parse(const char *str, struct fo_args *args, char *err, size_t errlen);
+
+/* Device name part of a sub-device's devargs ("net_tap0" of "net_tap0,iface=x"). */
+void fo_args_devname(const char *devargs, char *name, size_t len);
+
+#endif /* FAILOVER_ARGS_H */

@@ -1,0 +1,576 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+
+#include "failover_private.h"
+
+#define FO_MAX_MTU 9000
+#define FO_MAX_DESC 4096
+#define FO_RSS_HF (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP)
+
+/* Sub-devices an application setting applies to right now. */
+#define FO_FOREACH_CONFIGURED(priv, sub)                                                   \
+	FO_FOREACH_SUB(priv, sub)                                                          \
+		if ((sub)->present && (sub)->configured && !(sub)->gone)
+
+/*
+ * Apply a setting to the sub-devices. A sub-device that lacks the feature
+ * does not fail the call: the journal keeps the setting for the path that
+ * has it. Any other error is returned.
+ */
+#define FO_APPLY(priv, sub, ret, call)                                                     \
+	do {                                                                               \
+		FO_FOREACH_CONFIGURED(priv, sub) {                                         \
+			int r_ = (call);                                                   \
+			if (r_ != 0 && r_ != -ENOTSUP && r_ != -ENOSYS && (ret) == 0)      \
+				(ret) = r_;                                                \
+		}                                                                          \
+	} while (0)
+
+/* One capability profile, whichever sub-devices are present. */
+static int
+fo_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
+{
+	info->max_rx_queues = FO_MAX_QUEUES;
+	info->max_tx_queues = FO_MAX_QUEUES;
+	info->max_mac_addrs = FO_MAX_MACS;
+	info->min_mtu = RTE_ETHER_MIN_MTU;
+	info->max_mtu = FO_MAX_MTU;
+	info->max_rx_pktlen = FO_MAX_MTU + RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+	info->min_rx_bufsize = 0;
+	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_VLAN_FILTER;
+	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	info->rx_queue_offload_capa = 0;
+	info->tx_queue_offload_capa = 0;
+	info->flow_type_rss_offloads = FO_RSS_HF;
+	info->hash_key_size = FO_RSS_KEY_LEN;
+	info->reta_size = FO_RETA_SIZE;
+	info->rx_desc_lim.nb_max = FO_MAX_DESC;
+	info->rx_desc_lim.nb_align = 1;
+	info->tx_desc_lim.nb_max = FO_MAX_DESC;
+	info->tx_desc_lim.nb_align = 1;
+	info->speed_capa = RTE_ETH_LINK_SPEED_AUTONEG;
+	return 0;
+}
+
+static int
+fo_dev_configure(struct rte_eth_dev *dev)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	struct fo_journal *j = &priv->journal;
+	struct fo_sub *sub;
+	unsigned int i;
+	int ret = 0;
+
+	fo_lock(priv);
+	for (i = 0; i < FO_RETA_SIZE; i++)
+		if (j->reta[i] >= dev->data->nb_rx_queues)
+			j->reta_set = false;
+	fo_journal_reta_default(j, dev->data->nb_rx_queues);
+	FO_FOREACH_SUB(priv, sub) {
+		if (!sub->present || sub->gone)
+			continue;
+		sub->configured = false;
+		ret = fo_sub_bring_up(priv, sub);
+		if (ret < 0)
+			break;
+	}
+	fo_unlock(priv);
+	return ret;
+}
+
+static int
+fo_dev_start(struct rte_eth_dev *dev)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	struct fo_sub *sub;
+	int present = 0, started = 0;
+	int ret = 0;
+
+	fo_lock(priv);
+	priv->started = true;
+	FO_FOREACH_SUB(priv, sub) {
+		if (!sub->present || sub->gone)
+			continue;
+		present++;
+		if (fo_sub_bring_up(priv, sub) == 0 && sub->started)
+			started++;
+	}
+	if (present > 0 && started == 0) {
+		FO_LOG(ERR, priv, "no sub-device could start");
+		priv->started = false;
+		ret = -EIO;
+	}
+	fo_switch_evaluate(priv, "port start");
+	fo_unlock(priv);
+	return ret;
+}
+
+int
+fo_dev_stop(struct rte_eth_dev *dev)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	struct fo_sub *sub;
+
+	fo_lock(priv);
+	/* The application has stopped polling: no grace period to wait for. */
+	priv->started = false;
+	fo_switch_evaluate(priv, "port stop");
+	FO_FOREACH_SUB(priv, sub) {
+		if (sub->present && sub->started)
+			rte_eth_dev_stop(sub->port_id);
+		sub->started = false;
+	}
+	dev->data->dev_started = 0;
+	fo_unlock(priv);
+	return 0;
+}
+
+static void
+fo_queue_free_all(struct rte_eth_dev *dev)
+{
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		rte_free(dev->data->rx_queues[i]);
+		dev->data->rx_queues[i] = NULL;
+	}
+	for (i = 0; i < dev->data->nb_tx_queues; i++) {
+		rte_free(dev->data->tx_queues[i]);
+		dev->data->tx_queues[i] = NULL;
+	}
+}
+
+int
+fo_dev_close(struct rte_eth_dev *dev)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	struct fo_sub *sub;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return 0;
+	if (priv->started)
+		fo_dev_stop(dev);
+	priv->closing = true;
+	fo_service_stop(priv);
+	fo_lock(priv);
+	FO_FOREACH_SUB(priv, sub)
+		fo_sub_detach(priv, sub, "port closed");
+	fo_flow_free_all(priv);
+	fo_queue_free_all(dev);
+	fo_unlock(priv);
+	rte_eth_dev_owner_delete(priv->owner.id);
+	pthread_mutex_destroy(&priv->lock);
+	FO_LOG(INFO, priv, "closed");
+	return 0;
+}
+
+static int
+fo_dev_reset(struct rte_eth_dev *dev)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	struct fo_sub *sub;
+
+	fo_lock(priv);
+	FO_FOREACH_SUB(priv, sub) {
+		fo_sub_detach(priv, sub, "port reset");
+		if (sub->devargs[0] != '\0')
+			fo_sub_attach(priv, sub);
+	}
+	fo_flow_free_all(priv);
+	fo_queue_free_all(dev);
+	fo_journal_init(&priv->journal);
+	fo_unlock(priv);
+	return 0;
+}
+
+static struct fo_queue *
+fo_queue_new(struct fo_private *priv, uint16_t queue_id, unsigned int socket)
+{
+	struct fo_queue *q;
+
+	q = rte_zmalloc_socket("net_failover_queue", sizeof(*q), RTE_CACHE_LINE_SIZE, socket);
+	if (q == NULL)
+		return NULL;
+	q->route = FO_ROUTE_NONE;
+	q->queue_id = queue_id;
+	q->port_id = priv->port_id;
+	q->other_pace = priv->args.standby_poll;
+	q->other_countdown = 1;
+	q->qs_token = &priv->qs_token;
+	q->qs_seen = __atomic_load_n(&priv->qs_token, __ATOMIC_ACQUIRE);
+	q->priv = priv;
+	return q;
+}
+
+static int
+fo_rx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_id, uint16_t nb_desc,
+		  unsigned int socket, const struct rte_eth_rxconf *conf, struct rte_mempool *mp)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	struct fo_rxq_conf *jq = &priv->journal.rxq[queue_id];
+	struct fo_queue *q;
+	struct fo_sub *sub;
+	int ret = 0;
+
+	q = fo_queue_new(priv, queue_id, socket);
+	if (q == NULL)
+		return -ENOMEM;
+	fo_lock(priv);
+	jq->set = true;
+	jq->nb_desc = nb_desc;
+	jq->socket = socket;
+	jq->conf = *conf;
+	jq->mp = mp;
+	FO_FOREACH_CONFIGURED(priv, sub) {
+		sub->configured = false;
+		ret = fo_sub_bring_up(priv, sub);
+		if (ret < 0)
+			break;
+	}
+	if (ret < 0) {
+		jq->set = false;
+		fo_unlock(priv);
+		rte_free(q);
+		return ret;
+	}
+	dev->data->rx_queues[queue_id] = q;
+	fo_unlock(priv);
+	return 0;
+}
+
+static int
+fo_tx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_id, uint16_t nb_desc,
+		  unsigned int socket, const struct rte_eth_txconf *conf)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	struct fo_txq_conf *jq = &priv->journal.txq[queue_id];
+	struct fo_queue *q;
+	struct fo_sub *sub;
+	int ret = 0;
+
+	q = fo_queue_new(priv, queue_id, socket);
+	if (q == NULL)
+		return -ENOMEM;
+	fo_lock(priv);
+	jq->set = true;
+	jq->nb_desc = nb_desc;
+	jq->socket = socket;
+	jq->conf = *conf;
+	FO_FOREACH_CONFIGURED(priv, sub) {
+		sub->configured = false;
+		ret = fo_sub_bring_up(priv, sub);
+		if (ret < 0)
+			break;
+	}
+	if (ret < 0) {
+		jq->set = false;
+		fo_unlock(priv);
+		rte_free(q);
+		return ret;
+	}
+	dev->data->tx_queues[queue_id] = q;
+	fo_unlock(priv);
+	return 0;
+}
+
+static void
+fo_rx_queue_release(struct rte_eth_dev *dev, uint16_t queue_id)
+{
+	struct fo_private *priv = dev->data->dev_private;
+
+	rte_free(dev->data->rx_queues[queue_id]);
+	dev->data->rx_queues[queue_id] = NULL;
+	priv->journal.rxq[queue_id].set = false;
+}
+
+static void
+fo_tx_queue_release(struct rte_eth_dev *dev, uint16_t queue_id)
+{
+	struct fo_private *priv = dev->data->dev_private;
+
+	rte_free(dev->data->tx_queues[queue_id]);
+	dev->data->tx_queues[queue_id] = NULL;
+	priv->journal.txq[queue_id].set = false;
+}
+
+static int
+fo_link_update(struct rte_eth_dev *dev, int wait_to_complete)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	struct fo_sub *sub;
+
+	fo_lock(priv);
+	FO_FOREACH_SUB(priv, sub)
+		if (sub->started)
+			fo_sub_link_refresh(priv, sub);
+	fo_switch_evaluate(priv, "link update");
+	fo_unlock(priv);
+	return 0;
+}
+
+static int
+fo_set_link_up(struct rte_eth_dev *dev)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	struct fo_sub *sub;
+	int ret = 0;
+
+	fo_lock(priv);
+	FO_APPLY(priv, sub, ret, rte_eth_dev_set_link_up(sub->port_id));
+	fo_unlock(priv);
+	return ret;
+}
+
+static int
+fo_set_link_down(struct rte_eth_dev *dev)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	struct fo_sub *sub;
+	int ret = 0;
+
+	fo_lock(priv);
+	FO_APPLY(priv, sub, ret, rte_eth_dev_set_link_down(sub->port_id));
+	fo_unlock(priv);
+	return ret;
+}
+
+static int
+fo_promiscuous_enable(struct rte_eth_dev *dev)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	struct fo_sub *sub;
+	int ret = 0;
+
+	fo_lock(priv);
+	FO_APPLY(priv, sub, ret, rte_eth_promiscuous_enable(sub->port_id));
+	fo_unlock(priv);
+	return ret;
+}
+
+static int
+fo_promiscuous_disable(struct rte_eth_dev *dev)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	struct fo_sub *sub;
+	int ret = 0;
+
+	fo_lock(priv);
+	FO_APPLY(priv, sub, ret, rte_eth_promiscuous_disable(sub->port_id));
+	fo_unlock(priv);
+	return ret;
+}
+
+static int
+fo_allmulticast_enable(struct rte_eth_dev *dev)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	struct fo_sub *sub;
+	int ret = 0;
+
+	fo_lock(priv);
+	FO_APPLY(priv, sub, ret, rte_eth_allmulticast_enable(sub->port_id));
+	fo_unlock(priv);
+	return ret;
+}
+
+static int
+fo_allmulticast_disable(struct rte_eth_dev *dev)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	struct fo_sub *sub;
+	int ret = 0;
+
+	fo_lock(priv);
+	FO_APPLY(priv, sub, ret, rte_eth_allmulticast_disable(sub->port_id));
+	fo_unlock(priv);
+	return ret;
+}
+
+static int
+fo_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *addr)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	struct fo_sub *sub;
+	int ret = 0;
+
+	fo_lock(priv);
+	FO_APPLY(priv, sub, ret, rte_eth_dev_default_mac_addr_set(sub->port_id, addr));
+	fo_unlock(priv);
+	return ret;
+}
+
+static int
+fo_mac_addr_add(struct rte_eth_dev *dev, struct rte_ether_addr *addr, uint32_t index,
+		uint32_t pool)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	struct fo_sub *sub;
+	int ret = 0;
+
+	fo_lock(priv);
+	FO_APPLY(priv, sub, ret, rte_eth_dev_mac_addr_add(sub->port_id, addr, pool));
+	fo_unlock(priv);
+	return ret;
+}
+
+static void
+fo_mac_addr_remove(struct rte_eth_dev *dev, uint32_t index)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	struct rte_ether_addr addr = dev->data->mac_addrs[index];
+	struct fo_sub *sub;
+	int ret = 0;
+
+	fo_lock(priv);
+	FO_APPLY(priv, sub, ret, rte_eth_dev_mac_addr_remove(sub->port_id, &addr));
+	fo_unlock(priv);
+}
+
+static int
+fo_set_mc_addr_list(struct rte_eth_dev *dev, struct rte_ether_addr *list, uint32_t n)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	struct fo_sub *sub;
+	int ret;
+
+	fo_lock(priv);
+	ret = fo_journal_set_mc(&priv->journal, list, n);
+	if (ret == 0)
+		FO_APPLY(priv, sub, ret, rte_eth_dev_set_mc_addr_list(sub->port_id, list, n));
+	fo_unlock(priv);
+	return ret;
+}
+
+static int
+fo_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	struct fo_sub *sub;
+	int ret = 0;
+
+	fo_lock(priv);
+	FO_APPLY(priv, sub, ret, rte_eth_dev_set_mtu(sub->port_id, mtu));
+	fo_unlock(priv);
+	return ret;
+}
+
+static int
+fo_vlan_filter_set(struct rte_eth_dev *dev, uint16_t vlan_id, int on)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	struct fo_sub *sub;
+	int ret = 0;
+
+	fo_lock(priv);
+	FO_APPLY(priv, sub, ret, rte_eth_dev_vlan_filter(sub->port_id, vlan_id, on));
+	fo_unlock(priv);
+	return ret;
+}
+
+static int
+fo_rss_hash_update(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	struct fo_sub *sub;
+	int ret;
+
+	fo_lock(priv);
+	ret = fo_journal_rss_update(&priv->journal, conf, FO_RSS_HF);
+	FO_FOREACH_CONFIGURED(priv, sub) {
+		struct rte_eth_dev_info info;
+		struct rte_eth_rss_conf rss = *conf;
+
+		if (ret != 0 || rte_eth_dev_info_get(sub->port_id, &info) != 0)
+			break;
+		rss.rss_hf &= info.flow_type_rss_offloads;
+		if (rss.rss_key != NULL && rss.rss_key_len != info.hash_key_size)
+			rss.rss_key = NULL;
+		rte_eth_dev_rss_hash_update(sub->port_id, &rss);
+	}
+	fo_unlock(priv);
+	return ret;
+}
+
+static int
+fo_rss_hash_conf_get(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
+{
+	struct fo_private *priv = dev->data->dev_private;
+
+	fo_lock(priv);
+	fo_journal_rss_get(&priv->journal, conf);
+	fo_unlock(priv);
+	return 0;
+}
+
+static int
+fo_reta_update(struct rte_eth_dev *dev, struct rte_eth_rss_reta_entry64 *conf, uint16_t size)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	struct fo_sub *sub;
+	int ret;
+
+	fo_lock(priv);
+	ret = fo_journal_reta_update(&priv->journal, conf, size);
+	FO_FOREACH_CONFIGURED(priv, sub) {
+		struct rte_eth_dev_info info;
+
+		if (ret != 0 || rte_eth_dev_info_get(sub->port_id, &info) != 0)
+			break;
+		if (info.reta_size == size)
+			rte_eth_dev_rss_reta_update(sub->port_id, conf, size);
+	}
+	fo_unlock(priv);
+	return ret;
+}
+
+static int
+fo_reta_query(struct rte_eth_dev *dev, struct rte_eth_rss_reta_entry64 *conf, uint16_t size)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	int ret;
+
+	fo_lock(priv);
+	ret = fo_journal_reta_query(&priv->journal, conf, size);
+	fo_unlock(priv);
+	return ret;
+}
+
+const struct eth_dev_ops fo_ops = {
+	.dev_infos_get = fo_dev_infos_get,
+	.dev_configure = fo_dev_configure,
+	.dev_start = fo_dev_start,
+	.dev_stop = fo_dev_stop,
+	.dev_close = fo_dev_close,
+	.dev_reset = fo_dev_reset,
+	.dev_set_link_up = fo_set_link_up,
+	.dev_set_link_down = fo_set_link_down,
+	.link_update = fo_link_update,
+	.rx_queue_setup = fo_rx_queue_setup,
+	.tx_queue_setup = fo_tx_queue_setup,
+	.rx_queue_release = fo_rx_queue_release,
+	.tx_queue_release = fo_tx_queue_release,
+	.promiscuous_enable = fo_promiscuous_enable,
+	.promiscuous_disable = fo_promiscuous_disable,
+	.allmulticast_enable = fo_allmulticast_enable,
+	.allmulticast_disable = fo_allmulticast_disable,
+	.mac_addr_set = fo_mac_addr_set,
+	.mac_addr_add = fo_mac_addr_add,
+	.mac_addr_remove = fo_mac_addr_remove,
+	.set_mc_addr_list = fo_set_mc_addr_list,
+	.mtu_set = fo_mtu_set,
+	.vlan_filter_set = fo_vlan_filter_set,
+	.rss_hash_update = fo_rss_hash_update,
+	.rss_hash_conf_get = fo_rss_hash_conf_get,
+	.reta_update = fo_reta_update,
+	.reta_query = fo_reta_query,
+	.stats_get = fo_stats_get,
+	.stats_reset = fo_stats_reset,
+	.xstats_get = fo_xstats_get,
+	.xstats_get_names = fo_xstats_get_names,
+	.xstats_reset = fo_xstats_reset,
+	.flow_ops_get = fo_flow_ops_get,
+};

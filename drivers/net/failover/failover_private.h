@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+#ifndef FAILOVER_PRIVATE_H
+#define FAILOVER_PRIVATE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ethdev.h>
+#include <rte_flow.h>
+#include <ethdev_driver.h>
+
+#include "failover_args.h"
+#include "failover_journal.h"
+#include "failover_rules.h"
+
+extern int fo_logtype;
+
+#define FO_LOG(level, priv, fmt, ...)                                                      \
+	rte_log(RTE_LOG_##level, fo_logtype, "net_failover %s: " fmt "\n",                 \
+		(priv) != NULL ? (priv)->name : "-", ##__VA_ARGS__)
+
+#define FO_NO_PORT 0xffffu
+
+/* A queue's route: active sub-device port in the high half, the other in the low. */
+#define FO_ROUTE(active, other) (((uint32_t)(active) << 16) | (uint16_t)(other))
+#define FO_ROUTE_ACTIVE(r) ((uint16_t)((r) >> 16))
+#define FO_ROUTE_OTHER(r) ((uint16_t)((r) & 0xffffu))
+#define FO_ROUTE_NONE FO_ROUTE(FO_NO_PORT, FO_NO_PORT)
+
+struct fo_private;
+
+/*
+ * One Rx or Tx queue of the failover port. Written on the data path only by
+ * the lcore polling it (qs_seen, countdown); route is written by the control
+ * path and read with one acquire load per burst.
+ */
+struct fo_queue {
+	uint32_t route;
+	uint16_t queue_id;
+	uint16_t port_id;
+	uint32_t other_countdown; /* bursts until the other path is polled */
+	uint32_t other_pace;
+	const uint64_t *qs_token; /* the control path's grace-period counter */
+	uint64_t qs_seen;         /* last token seen between two bursts */
+	struct fo_private *priv;
+} __rte_cache_aligned;
+
+#define FO_VERIFY_MTU 0x1
+#define FO_VERIFY_MAC 0x2
+
+/* One sub-device: the primary (VF side) or the standby (synthetic side). */
+struct fo_sub {
+	enum fo_path path;
+	char devargs[FO_DEVARGS_MAX];
+	char name[RTE_DEV_NAME_MAX_LEN];
+	char bus[32];
+	uint16_t port_id;
+	bool present;    /* probed and owned */
+	bool configured; /* journal replayed */
+	bool started;
+	bool link_up;
+	bool lsc_intr;      /* the sub-device raises LSC itself */
+	bool gone;          /* removal announced (RMV) or under way */
+	uint64_t attach_count;
+	uint64_t probe_failures;
+	uint64_t replay_mismatches;
+	uint32_t verify; /* FO_VERIFY_* items replayed, to read back */
+	struct rte_eth_stats seen; /* raw counters at the last fold */
+};
+
+struct fo_private {
+	char name[RTE_DEV_NAME_MAX_LEN];
+	uint16_t port_id;
+	struct rte_eth_dev *dev;
+	struct fo_args args;
+	struct rte_eth_dev_owner owner;
+	pthread_mutex_t lock; /* control path only; recursive */
+	struct fo_sub subs[2]; /* indexed by path - 1 */
+	struct fo_journal journal;
+	enum fo_path active;
+	enum fo_path forced;
+	bool link_up;
+	bool started; /* set before ethdev's dev_started, cleared before the stop */
+	bool closing;
+	uint64_t switch_count;
+	uint64_t last_switch_ns; /* CLOCK_REALTIME */
+	uint64_t quiesce_timeouts;
+	struct rte_eth_stats acc[2]; /* folded counters per path */
+	struct rte_ether_addr mac;
+	uint64_t qs_token __rte_cache_aligned;
+};
+
+static inline struct fo_sub *
+fo_sub_of(struct fo_private *priv, enum fo_path path)
+{
+	return &priv->subs[path - 1];
+}
+
+#define FO_FOREACH_SUB(priv, sub)                                                          \
+	for ((sub) = &(priv)->subs[0]; (sub) < &(priv)->subs[2]; (sub)++)
+
+/* failover_ops.c */
+extern const struct eth_dev_ops fo_ops;
+int fo_dev_stop(struct rte_eth_dev *dev);
+int fo_dev_close(struct rte_eth_dev *dev);
+
+/* failover_rxtx.c */
+uint16_t fo_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts);
+uint16_t fo_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts);
+
+/* failover_switch.c */
+void fo_lock(struct fo_private *priv);
+void fo_unlock(struct fo_private *priv);
+void fo_switch_evaluate(struct fo_private *priv, const char *why);
+void fo_switch_unpublish(struct fo_private *priv, struct fo_sub *sub);
+void fo_switch_quiesce(struct fo_private *priv);
+void fo_service_start(struct fo_private *priv);
+void fo_service_stop(struct fo_private *priv);
+void fo_service_kick(struct fo_private *priv);
+void fo_service_run(struct fo_private *priv);
+
+/* failover_sub.c */
+int fo_sub_attach(struct fo_private *priv, struct fo_sub *sub);
+int fo_sub_bring_up(struct fo_private *priv, struct fo_sub *sub);
+void fo_sub_detach(struct fo_private *priv, struct fo_sub *sub, const char *why);
+void fo_sub_link_refresh(struct fo_private *priv, struct fo_sub *sub);
+void fo_sub_process_removals(struct fo_private *priv);
+
+/* failover_replay.c */
+int fo_replay_configure(struct fo_private *priv, struct fo_sub *sub);
+int fo_replay_settings(struct fo_private *priv, struct fo_sub *sub);
+void fo_replay_check(struct fo_private *priv, struct fo_sub *sub);
+
+/* failover_stats.c */
+void fo_stats_fold(struct fo_private *priv, struct fo_sub *sub);
+void fo_stats_resync(struct fo_private *priv, struct fo_sub *sub);
+int fo_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats);
+int fo_stats_reset(struct rte_eth_dev *dev);
+int fo_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats, unsigned int n);
+int fo_xstats_get_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *names,
+			unsigned int size);
+int fo_xstats_reset(struct rte_eth_dev *dev);
+
+/* failover_flow.c */
+int fo_flow_ops_get(struct rte_eth_dev *dev, const struct rte_flow_ops **ops);
+int fo_flow_replay(struct fo_private *priv, struct fo_sub *sub);
+void fo_flow_forget_sub(struct fo_private *priv, struct fo_sub *sub);
+void fo_flow_free_all(struct fo_private *priv);
+
+#endif /* FAILOVER_PRIVATE_H */

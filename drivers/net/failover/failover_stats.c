@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+#include <assert.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "failover_private.h"
+
+/*
+ * Counters never go backwards: each read adds what a sub-device counted
+ * since the previous read to a per-path total. A counter lower than last
+ * time was reset (or the device replaced): all of it is new. The totals of
+ * a departed sub-device stay in its path's total.
+ */
+#define FO_STATS_WORDS (sizeof(struct rte_eth_stats) / sizeof(uint64_t))
+
+static_assert(sizeof(struct rte_eth_stats) % sizeof(uint64_t) == 0,
+	      "rte_eth_stats is an array of 64-bit counters");
+
+void
+fo_stats_fold(struct fo_private *priv, struct fo_sub *sub)
+{
+	struct rte_eth_stats now;
+	const uint64_t *n = (const uint64_t *)&now;
+	uint64_t *seen = (uint64_t *)&sub->seen;
+	uint64_t *acc = (uint64_t *)&priv->acc[sub->path - 1];
+	size_t i;
+
+	if (!sub->present || rte_eth_stats_get(sub->port_id, &now) != 0)
+		return;
+	for (i = 0; i < FO_STATS_WORDS; i++) {
+		acc[i] += n[i] >= seen[i] ? n[i] - seen[i] : n[i];
+		seen[i] = n[i];
+	}
+}
+
+void
+fo_stats_resync(struct fo_private *priv, struct fo_sub *sub)
+{
+	if (rte_eth_stats_get(sub->port_id, &sub->seen) != 0)
+		memset(&sub->seen, 0, sizeof(sub->seen));
+}
+
+static void
+fo_stats_total(struct fo_private *priv, struct rte_eth_stats *stats)
+{
+	const uint64_t *a = (const uint64_t *)&priv->acc[0];
+	const uint64_t *b = (const uint64_t *)&priv->acc[1];
+	uint64_t *out = (uint64_t *)stats;
+	struct fo_sub *sub;
+	size_t i;
+
+	FO_FOREACH_SUB(priv, sub)
+		fo_stats_fold(priv, sub);
+	for (i = 0; i < FO_STATS_WORDS; i++)
+		out[i] = a[i] + b[i];
+}
+
+int
+fo_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
+{
+	struct fo_private *priv = dev->data->dev_private;
+
+	fo_lock(priv);
+	fo_stats_total(priv, stats);
+	fo_unlock(priv);
+	return 0;
+}
+
+int
+fo_stats_reset(struct rte_eth_dev *dev)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	struct fo_sub *sub;
+
+	fo_lock(priv);
+	FO_FOREACH_SUB(priv, sub) {
+		if (!sub->present)
+			continue;
+		rte_eth_stats_reset(sub->port_id);
+		fo_stats_resync(priv, sub);
+	}
+	memset(priv->acc, 0, sizeof(priv->acc));
+	fo_unlock(priv);
+	return 0;
+}
+
+/* Names are the same whichever sub-devices are present. */
+static const struct {
+	const char *name;
+	size_t offset;
+} fo_path_xstats[] = {
+	{"rx_packets", offsetof(struct rte_eth_stats, ipackets)},
+	{"tx_packets", offsetof(struct rte_eth_stats, opackets)},
+	{"rx_bytes", offsetof(struct rte_eth_stats, ibytes)},
+	{"tx_bytes", offsetof(struct rte_eth_stats, obytes)},
+	{"rx_missed", offsetof(struct rte_eth_stats, imissed)},
+	{"rx_errors", offsetof(struct rte_eth_stats, ierrors)},
+	{"tx_errors", offsetof(struct rte_eth_stats, oerrors)},
+	{"rx_nombuf", offsetof(struct rte_eth_stats, rx_nombuf)},
+};
+
+enum fo_port_xstat {
+	FO_XSTAT_ACTIVE_PATH,
+	FO_XSTAT_SWITCH_COUNT,
+	FO_XSTAT_LAST_SWITCH_NS,
+	FO_XSTAT_QUIESCE_TIMEOUTS,
+	FO_XSTAT_PORT_MAX,
+};
+
+static const char *const fo_port_xstats[FO_XSTAT_PORT_MAX] = {
+	"active_path", "switch_count", "last_switch_ns", "quiesce_timeouts",
+};
+
+static const char *const fo_sub_xstats[] = {
+	"present", "link_up", "attach_count", "replay_mismatches",
+};
+
+#define FO_XSTATS_PER_PATH (RTE_DIM(fo_path_xstats) + RTE_DIM(fo_sub_xstats))
+#define FO_XSTATS_COUNT (FO_XSTAT_PORT_MAX + 2 * FO_XSTATS_PER_PATH)
+
+int
+fo_xstats_get_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *names,
+		    unsigned int size)
+{
+	unsigned int n = 0;
+	unsigned int p, i;
+
+	if (names == NULL || size < FO_XSTATS_COUNT)
+		return FO_XSTATS_COUNT;
+	for (i = 0; i < FO_XSTAT_PORT_MAX; i++)
+		strlcpy(names[n++].name, fo_port_xstats[i], RTE_ETH_XSTATS_NAME_SIZE);
+	for (p = FO_PATH_PRIMARY; p <= FO_PATH_STANDBY; p++) {
+		const char *path = fo_rules_path_name(p);
+
+		for (i = 0; i < RTE_DIM(fo_path_xstats); i++)
+			snprintf(names[n++].name, RTE_ETH_XSTATS_NAME_SIZE, "%s_%s", path,
+				 fo_path_xstats[i].name);
+		for (i = 0; i < RTE_DIM(fo_sub_xstats); i++)
+			snprintf(names[n++].name, RTE_ETH_XSTATS_NAME_SIZE, "%s_%s", path,
+				 fo_sub_xstats[i]);
+	}
+	return n;
+}
+
+int
+fo_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats, unsigned int size)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	struct rte_eth_stats total;
+	unsigned int n = 0;
+	unsigned int p, i;
+
+	if (xstats == NULL || size < FO_XSTATS_COUNT)
+		return FO_XSTATS_COUNT;
+	fo_lock(priv);
+	fo_stats_total(priv, &total);
+	xstats[n++].value = priv->active;
+	xstats[n++].value = priv->switch_count;
+	xstats[n++].value = priv->last_switch_ns;
+	xstats[n++].value = priv->quiesce_timeouts;
+	for (p = FO_PATH_PRIMARY; p <= FO_PATH_STANDBY; p++) {
+		const struct fo_sub *sub = fo_sub_of(priv, p);
+		const uint8_t *acc = (const uint8_t *)&priv->acc[p - 1];
+
+		for (i = 0; i < RTE_DIM(fo_path_xstats); i++)
+			xstats[n++].value = *(const uint64_t *)(acc + fo_path_xstats[i].offset);
+		xstats[n++].value = sub->present;
+		xstats[n++].value = sub->link_up;
+		xstats[n++].value = sub->attach_count;
+		xstats[n++].value = sub->replay_mismatches;
+	}
+	fo_unlock(priv);
+	for (i = 0; i < n; i++)
+		xstats[i].id = i;
+	return n;
+}
+
+int
+fo_xstats_reset(struct rte_eth_dev *dev)
+{
+	return fo_stats_reset(dev);
+}

@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_bus.h>
+#include <rte_dev.h>
+#include <rte_devargs.h>
+
+#include "failover_private.h"
+
+static const char *
+fo_sub_role(const struct fo_sub *sub)
+{
+	return fo_rules_path_name(sub->path);
+}
+
+static struct fo_sub *
+fo_sub_by_port(struct fo_private *priv, uint16_t port_id)
+{
+	struct fo_sub *sub;
+
+	FO_FOREACH_SUB(priv, sub)
+		if (sub->present && sub->port_id == port_id)
+			return sub;
+	return NULL;
+}
+
+/* The unowned ethdev port of the device named name, or FO_NO_PORT. */
+static uint16_t
+fo_sub_find_port(const char *name)
+{
+	uint16_t port;
+
+	RTE_ETH_FOREACH_DEV_OWNED_BY(port, RTE_ETH_DEV_NO_OWNER) {
+		struct rte_eth_dev_info info;
+
+		if (rte_eth_dev_info_get(port, &info) == 0 && info.device != NULL &&
+		    strcmp(rte_dev_name(info.device), name) == 0)
+			return port;
+	}
+	return FO_NO_PORT;
+}
+
+/*
+ * Event callbacks run on the EAL interrupt thread (LSC, RMV) or on the
+ * thread removing the device (DESTROY). LSC and RMV never wait for the lock:
+ * if the application holds it, the service alarm finishes the work.
+ */
+static int
+fo_sub_event(uint16_t port_id, enum rte_eth_event_type type, void *arg, void *ret_param)
+{
+	struct fo_private *priv = arg;
+	struct fo_sub *sub;
+
+	if (type == RTE_ETH_EVENT_DESTROY) {
+		/* The port is being released behind our back: stop using it now. */
+		fo_lock(priv);
+		sub = fo_sub_by_port(priv, port_id);
+		if (sub != NULL) {
+			FO_LOG(NOTICE, priv, "%s %s destroyed by someone else", fo_sub_role(sub),
+			       sub->name);
+			fo_switch_unpublish(priv, sub);
+			fo_stats_fold(priv, sub);
+			fo_flow_forget_sub(priv, sub);
+			sub->present = false;
+			sub->configured = false;
+			sub->link_up = false;
+		}
+		fo_unlock(priv);
+		return 0;
+	}
+
+	if (type == RTE_ETH_EVENT_INTR_RMV) {
+		/* Flag first, so that the service alarm detaches it in any case. */
+		sub = fo_sub_by_port(priv, port_id);
+		if (sub != NULL)
+			__atomic_store_n(&sub->gone, true, __ATOMIC_RELEASE);
+	}
+	if (pthread_mutex_trylock(&priv->lock) == 0) {
+		sub = fo_sub_by_port(priv, port_id);
+		if (sub != NULL && type == RTE_ETH_EVENT_INTR_LSC)
+			fo_sub_link_refresh(priv, sub);
+		/* On removal: flip first; quiesce and detach in the alarm. */
+		fo_switch_evaluate(priv, type == RTE_ETH_EVENT_INTR_RMV ? "removal" : "link change");
+		fo_unlock(priv);
+	}
+	fo_service_kick(priv);
+	return 0;
+}
+
+static const enum rte_eth_event_type fo_sub_events[] = {
+	RTE_ETH_EVENT_INTR_LSC,
+	RTE_ETH_EVENT_INTR_RMV,
+	RTE_ETH_EVENT_DESTROY,
+};
+
+static void
+fo_sub_callbacks(struct fo_private *priv, struct fo_sub *sub, bool on)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(fo_sub_events); i++) {
+		if (on)
+			rte_eth_dev_callback_register(sub->port_id, fo_sub_events[i], fo_sub_event,
+						      priv);
+		else
+			rte_eth_dev_callback_unregister(sub->port_id, fo_sub_events[i],
+							fo_sub_event, priv);
+	}
+}
+
+/* Probe the sub-device (EAL hot-plug) and take ownership of its port. */
+int
+fo_sub_attach(struct fo_private *priv, struct fo_sub *sub)
+{
+	struct rte_devargs da;
+	struct rte_eth_dev_info info;
+	uint16_t port;
+	int ret;
+
+	memset(&da, 0, sizeof(da));
+	ret = rte_devargs_parse(&da, sub->devargs);
+	if (ret < 0) {
+		FO_LOG(ERR, priv, "%s: cannot parse devargs \"%s\" (no bus knows this device)",
+		       fo_sub_role(sub), sub->devargs);
+		return ret;
+	}
+	strlcpy(sub->name, da.name, sizeof(sub->name));
+	strlcpy(sub->bus, rte_bus_name(da.bus), sizeof(sub->bus));
+	rte_devargs_reset(&da);
+
+	ret = rte_dev_probe(sub->devargs);
+	if (ret < 0 && ret != -EEXIST) {
+		/* Absent devices are retried by the service alarm: log once. */
+		if (sub->probe_failures++ == 0)
+			FO_LOG(ERR, priv, "%s: probing \"%s\" failed: %s", fo_sub_role(sub),
+			       sub->devargs, rte_strerror(-ret));
+		return ret;
+	}
+	port = fo_sub_find_port(sub->name);
+	if (port == FO_NO_PORT) {
+		FO_LOG(ERR, priv, "%s: device %s has no free ethdev port (not a NIC, or owned)",
+		       fo_sub_role(sub), sub->name);
+		if (ret != -EEXIST)
+			rte_eal_hotplug_remove(sub->bus, sub->name);
+		return -ENODEV;
+	}
+	ret = rte_eth_dev_owner_set(port, &priv->owner);
+	if (ret < 0) {
+		FO_LOG(ERR, priv, "%s: cannot own port %u: %s", fo_sub_role(sub), port,
+		       rte_strerror(-ret));
+		return ret;
+	}
+	sub->port_id = port;
+	sub->present = true;
+	sub->configured = false;
+	sub->started = false;
+	sub->link_up = false;
+	sub->probe_failures = 0;
+	__atomic_store_n(&sub->gone, false, __ATOMIC_RELEASE);
+	sub->attach_count++;
+	rte_eth_dev_info_get(port, &info);
+	sub->lsc_intr = info.dev_flags != NULL && (*info.dev_flags & RTE_ETH_DEV_INTR_LSC);
+	fo_sub_callbacks(priv, sub, true);
+	fo_stats_resync(priv, sub);
+	FO_LOG(INFO, priv, "%s %s attached as port %u (driver %s)", fo_sub_role(sub), sub->name,
+	       port, info.driver_name);
+	return 0;
+}
+
+/*
+ * Make before break: configure, replay, start and read back a sub-device;
+ * the switch rules consider it only once it is started.
+ */
+int
+fo_sub_bring_up(struct fo_private *priv, struct fo_sub *sub)
+{
+	int ret;
+
+	if (!sub->present || sub->gone || !priv->dev->data->dev_configured)
+		return 0;
+	if (!sub->configured) {
+		ret = fo_replay_configure(priv, sub);
+		if (ret < 0)
+			return ret;
+		fo_replay_settings(priv, sub);
+		sub->configured = true;
+	}
+	if (priv->started && !sub->started) {
+		ret = rte_eth_dev_start(sub->port_id);
+		if (ret < 0) {
+			FO_LOG(ERR, priv, "%s %s: start failed: %s", fo_sub_role(sub), sub->name,
+			       rte_strerror(-ret));
+			return ret;
+		}
+		fo_flow_replay(priv, sub);
+		fo_replay_check(priv, sub);
+		sub->started = true;
+		fo_sub_link_refresh(priv, sub);
+		FO_LOG(INFO, priv, "%s %s started, link %s", fo_sub_role(sub), sub->name,
+		       sub->link_up ? "up" : "down");
+	}
+	return 0;
+}
+
+void
+fo_sub_link_refresh(struct fo_private *priv, struct fo_sub *sub)
+{
+	struct rte_eth_link link;
+	bool up;
+
+	if (!sub->present || sub->gone)
+		return;
+	up = rte_eth_link_get_nowait(sub->port_id, &link) == 0 &&
+	     link.link_status == RTE_ETH_LINK_UP;
+	if (up != sub->link_up)
+		FO_LOG(INFO, priv, "%s %s link %s", fo_sub_role(sub), sub->name,
+		       up ? "up" : "down");
+	sub->link_up = up;
+}
+
+/* On loss: flip first, then quiesce, then stop, close and detach. */
+void
+fo_sub_detach(struct fo_private *priv, struct fo_sub *sub, const char *why)
+{
+	uint16_t port = sub->port_id;
+
+	if (!sub->present)
+		return;
+	FO_LOG(NOTICE, priv, "%s %s detaching (%s)", fo_sub_role(sub), sub->name, why);
+	fo_switch_unpublish(priv, sub);
+	fo_stats_fold(priv, sub);
+	fo_sub_callbacks(priv, sub, false);
+	fo_flow_forget_sub(priv, sub);
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
+	if (rte_eal_hotplug_remove(sub->bus, sub->name) < 0)
+		FO_LOG(WARNING, priv, "%s %s: device removal failed", fo_sub_role(sub), sub->name);
+	sub->present = false;
+	sub->configured = false;
+	sub->link_up = false;
+	__atomic_store_n(&sub->gone, false, __ATOMIC_RELEASE);
+}
+
+void
+fo_sub_process_removals(struct fo_private *priv)
+{
+	struct fo_sub *sub;
+
+	FO_FOREACH_SUB(priv, sub)
+		if (sub->present && __atomic_load_n(&sub->gone, __ATOMIC_ACQUIRE))
+			fo_sub_detach(priv, sub, "removal event");
+}

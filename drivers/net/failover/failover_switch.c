@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_alarm.h>
+#include <rte_cycles.h>
+
+#include "failover_private.h"
+
+void
+fo_lock(struct fo_private *priv)
+{
+	pthread_mutex_lock(&priv->lock);
+}
+
+void
+fo_unlock(struct fo_private *priv)
+{
+	pthread_mutex_unlock(&priv->lock);
+}
+
+static struct fo_path_state
+fo_switch_state(const struct fo_sub *sub)
+{
+	struct fo_path_state s = {
+		.present = sub->present && !sub->gone,
+		.started = sub->started,
+		.link_up = sub->link_up,
+	};
+	return s;
+}
+
+static uint16_t
+fo_switch_port_of(struct fo_private *priv, enum fo_path path)
+{
+	return path == FO_PATH_NONE ? FO_NO_PORT : fo_sub_of(priv, path)->port_id;
+}
+
+static void
+fo_switch_publish(struct fo_private *priv, uint32_t route)
+{
+	struct rte_eth_dev_data *data = priv->dev->data;
+	uint16_t i;
+
+	for (i = 0; i < data->nb_rx_queues; i++)
+		if (data->rx_queues[i] != NULL)
+			__atomic_store_n(&((struct fo_queue *)data->rx_queues[i])->route, route,
+					 __ATOMIC_RELEASE);
+	for (i = 0; i < data->nb_tx_queues; i++)
+		if (data->tx_queues[i] != NULL)
+			__atomic_store_n(&((struct fo_queue *)data->tx_queues[i])->route, route,
+					 __ATOMIC_RELEASE);
+}
+
+static uint64_t
+fo_switch_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void
+fo_switch_link_set(struct fo_private *priv, bool up)
+{
+	struct rte_eth_link link = {
+		.link_speed = RTE_ETH_SPEED_NUM_UNKNOWN,
+		.link_duplex = RTE_ETH_LINK_FULL_DUPLEX,
+		.link_autoneg = RTE_ETH_LINK_AUTONEG,
+		.link_status = up ? RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN,
+	};
+	struct rte_eth_dev *dev = priv->dev;
+
+	if (up && priv->active != FO_PATH_NONE) {
+		struct rte_eth_link sub_link;
+
+		if (rte_eth_link_get_nowait(fo_sub_of(priv, priv->active)->port_id,
+					    &sub_link) == 0 &&
+		    sub_link.link_status == RTE_ETH_LINK_UP)
+			link.link_speed = sub_link.link_speed;
+	}
+	rte_eth_linkstatus_set(dev, &link);
+	if (up == priv->link_up)
+		return;
+	priv->link_up = up;
+	FO_LOG(INFO, priv, "link %s", up ? "up" : "down");
+	if (dev->data->dev_conf.intr_conf.lsc)
+		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC, NULL);
+}
+
+/* Route the queues by the rules. Called with the lock held. */
+void
+fo_switch_evaluate(struct fo_private *priv, const char *why)
+{
+	struct fo_path_state p = fo_switch_state(fo_sub_of(priv, FO_PATH_PRIMARY));
+	struct fo_path_state s = fo_switch_state(fo_sub_of(priv, FO_PATH_STANDBY));
+	enum fo_path active = FO_PATH_NONE;
+	enum fo_path other = FO_PATH_NONE;
+
+	if (priv->started && !priv->closing) {
+		active = fo_rules_active(&p, &s, priv->forced);
+		other = fo_rules_other(&p, &s, active);
+	}
+	fo_switch_publish(priv, FO_ROUTE(fo_switch_port_of(priv, active),
+					 fo_switch_port_of(priv, other)));
+	if (active != priv->active) {
+		FO_LOG(NOTICE, priv, "active path %s -> %s (%s)", fo_rules_path_name(priv->active),
+		       fo_rules_path_name(active), why);
+		priv->active = active;
+		priv->switch_count++;
+		priv->last_switch_ns = fo_switch_now_ns();
+	}
+	fo_switch_link_set(priv, priv->started && fo_rules_link_up(&p, &s));
+}
+
+/* Take a sub-device out of every route, before it is stopped or freed. */
+void
+fo_switch_unpublish(struct fo_private *priv, struct fo_sub *sub)
+{
+	sub->started = false;
+	fo_switch_evaluate(priv, "sub-device leaving");
+	fo_switch_quiesce(priv);
+}
+
+static bool
+fo_switch_all_quiet(struct fo_private *priv, uint64_t token)
+{
+	struct rte_eth_dev_data *data = priv->dev->data;
+	uint16_t i;
+
+	for (i = 0; i < data->nb_rx_queues; i++) {
+		struct fo_queue *q = data->rx_queues[i];
+
+		if (q != NULL && __atomic_load_n(&q->qs_seen, __ATOMIC_ACQUIRE) < token)
+			return false;
+	}
+	for (i = 0; i < data->nb_tx_queues; i++) {
+		struct fo_queue *q = data->tx_queues[i];
+
+		if (q != NULL && __atomic_load_n(&q->qs_seen, __ATOMIC_ACQUIRE) < token)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Wait until every queue has finished any burst that began before now.
+ * A stopped port has no bursts in flight (the application stops polling
+ * before it stops the port). A queue nobody polls never reports: after
+ * quiesce_ms it is taken as idle, with a warning.
+ */
+void
+fo_switch_quiesce(struct fo_private *priv)
+{
+	uint64_t token;
+	uint64_t deadline;
+
+	token = __atomic_add_fetch(&priv->qs_token, 1, __ATOMIC_SEQ_CST);
+	if (!priv->started)
+		return;
+	deadline = rte_get_timer_cycles() + rte_get_timer_hz() * priv->args.quiesce_ms / 1000;
+	while (!fo_switch_all_quiet(priv, token)) {
+		if (rte_get_timer_cycles() > deadline) {
+			priv->quiesce_timeouts++;
+			FO_LOG(WARNING, priv,
+			       "queues not polled for %u ms: taken as idle (quiesce_ms=)",
+			       priv->args.quiesce_ms);
+			return;
+		}
+		usleep(10);
+	}
+}
+
+/*
+ * Control work runs on the EAL interrupt thread: one periodic safety-net
+ * alarm (probe absent sub-devices, poll links of those without LSC) and
+ * one-shot alarms kicked by sub-device events. Alarms never block on the
+ * lock: if the application holds it, they retry shortly.
+ */
+static void fo_service_alarm(void *arg);
+
+void
+fo_service_run(struct fo_private *priv)
+{
+	struct fo_sub *sub;
+
+	fo_sub_process_removals(priv);
+	FO_FOREACH_SUB(priv, sub) {
+		if (sub->devargs[0] == '\0' || priv->closing)
+			continue;
+		if (!sub->present)
+			fo_sub_attach(priv, sub);
+		if (sub->present && !sub->gone)
+			fo_sub_bring_up(priv, sub);
+		if (sub->started)
+			fo_sub_link_refresh(priv, sub);
+	}
+	fo_switch_evaluate(priv, "service");
+}
+
+static void
+fo_service_kicked(void *arg)
+{
+	struct fo_private *priv = arg;
+
+	if (pthread_mutex_trylock(&priv->lock) != 0) {
+		rte_eal_alarm_set(1000, fo_service_kicked, priv);
+		return;
+	}
+	fo_service_run(priv);
+	fo_unlock(priv);
+}
+
+static void
+fo_service_alarm(void *arg)
+{
+	struct fo_private *priv = arg;
+
+	if (pthread_mutex_trylock(&priv->lock) == 0) {
+		fo_service_run(priv);
+		fo_unlock(priv);
+	}
+	if (priv->args.poll_ms > 0)
+		rte_eal_alarm_set(priv->args.poll_ms * 1000ull, fo_service_alarm, priv);
+}
+
+void
+fo_service_start(struct fo_private *priv)
+{
+	if (priv->args.poll_ms > 0)
+		rte_eal_alarm_set(priv->args.poll_ms * 1000ull, fo_service_alarm, priv);
+}
+
+/* Must not be called with the lock held: a running alarm may wait for it. */
+void
+fo_service_stop(struct fo_private *priv)
+{
+	rte_eal_alarm_cancel(fo_service_alarm, priv);
+	rte_eal_alarm_cancel(fo_service_kicked, priv);
+}
+
+void
+fo_service_kick(struct fo_private *priv)
+{
+	rte_eal_alarm_set(1, fo_service_kicked, priv);
+}

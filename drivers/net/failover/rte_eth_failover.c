@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+#include <ethdev_vdev.h>
+#include <bus_vdev_driver.h>
+
+#include "failover_private.h"
+
+RTE_LOG_REGISTER(fo_logtype, pmd.net.failover, NOTICE);
+
+static void
+fo_priv_init(struct fo_private *priv, struct rte_eth_dev *dev, const char *name,
+	     const struct fo_args *args)
+{
+	pthread_mutexattr_t attr;
+	enum fo_path p;
+
+	strlcpy(priv->name, name, sizeof(priv->name));
+	priv->dev = dev;
+	priv->port_id = dev->data->port_id;
+	priv->args = *args;
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&priv->lock, &attr);
+	pthread_mutexattr_destroy(&attr);
+	fo_journal_init(&priv->journal);
+	for (p = FO_PATH_PRIMARY; p <= FO_PATH_STANDBY; p++) {
+		struct fo_sub *sub = fo_sub_of(priv, p);
+
+		sub->path = p;
+		sub->port_id = FO_NO_PORT;
+		strlcpy(sub->devargs, p == FO_PATH_PRIMARY ? args->primary : args->standby,
+			sizeof(sub->devargs));
+	}
+}
+
+/* The port's MAC: mac= if given, else the standby's, else the primary's. */
+static int
+fo_pick_mac(struct fo_private *priv, struct rte_ether_addr *mac)
+{
+	enum fo_path order[] = {FO_PATH_STANDBY, FO_PATH_PRIMARY};
+	unsigned int i;
+
+	if (priv->args.has_mac) {
+		memcpy(mac->addr_bytes, priv->args.mac, RTE_ETHER_ADDR_LEN);
+		return 0;
+	}
+	for (i = 0; i < RTE_DIM(order); i++) {
+		struct fo_sub *sub = fo_sub_of(priv, order[i]);
+
+		if (sub->present && rte_eth_macaddr_get(sub->port_id, mac) == 0 &&
+		    !rte_is_zero_ether_addr(mac))
+			return 0;
+	}
+	return -ENOENT;
+}
+
+static int
+fo_probe(struct rte_vdev_device *vdev)
+{
+	const char *name = rte_vdev_device_name(vdev);
+	char err[FO_ERR_MAX];
+	struct fo_args args;
+	struct fo_private *priv;
+	struct rte_eth_dev *dev;
+	struct fo_sub *sub;
+	int ret;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		RTE_LOG(ERR, EAL, "net_failover %s: secondary processes are not supported yet\n",
+			name);
+		return -ENOTSUP;
+	}
+	if (fo_args_parse(rte_vdev_device_args(vdev), &args, err, sizeof(err)) < 0) {
+		rte_log(RTE_LOG_ERR, fo_logtype, "net_failover %s: bad devargs: %s\n", name, err);
+		return -EINVAL;
+	}
+	if (args.primary[0] == '\0' && args.standby[0] == '\0') {
+		rte_log(RTE_LOG_ERR, fo_logtype,
+			"net_failover %s: no sub-device: give primary=(DEVARGS) and/or standby=(DEVARGS)\n",
+			name);
+		return -EINVAL;
+	}
+
+	dev = rte_eth_vdev_allocate(vdev, sizeof(*priv));
+	if (dev == NULL)
+		return -ENOMEM;
+	priv = dev->data->dev_private;
+	fo_priv_init(priv, dev, name, &args);
+	dev->dev_ops = &fo_ops;
+	dev->rx_pkt_burst = fo_rx_burst;
+	dev->tx_pkt_burst = fo_tx_burst;
+	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC | RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
+	dev->data->mac_addrs = rte_zmalloc(name, FO_MAX_MACS * sizeof(struct rte_ether_addr), 0);
+	if (dev->data->mac_addrs == NULL) {
+		ret = -ENOMEM;
+		goto fail_release;
+	}
+
+	ret = rte_eth_dev_owner_new(&priv->owner.id);
+	if (ret < 0)
+		goto fail_release;
+	snprintf(priv->owner.name, sizeof(priv->owner.name), "net_failover %s", name);
+
+	/* Sub-devices given explicitly must be there at start. */
+	FO_FOREACH_SUB(priv, sub) {
+		if (sub->devargs[0] == '\0')
+			continue;
+		ret = fo_sub_attach(priv, sub);
+		if (ret < 0) {
+			rte_log(RTE_LOG_ERR, fo_logtype,
+				"net_failover %s: %s sub-device \"%s\" did not probe\n", name,
+				fo_rules_path_name(sub->path), sub->devargs);
+			goto fail_subs;
+		}
+	}
+	ret = fo_pick_mac(priv, &dev->data->mac_addrs[0]);
+	if (ret < 0) {
+		rte_log(RTE_LOG_ERR, fo_logtype,
+			"net_failover %s: no MAC address: give mac=, or a sub-device that has one\n",
+			name);
+		goto fail_subs;
+	}
+
+	fo_service_start(priv);
+	rte_eth_dev_probing_finish(dev);
+	FO_LOG(INFO, priv, "port %u: primary=%s standby=%s mac=" RTE_ETHER_ADDR_PRT_FMT,
+	       priv->port_id, args.primary[0] ? args.primary : "(none)",
+	       args.standby[0] ? args.standby : "(none)",
+	       RTE_ETHER_ADDR_BYTES(&dev->data->mac_addrs[0]));
+	return 0;
+
+fail_subs:
+	FO_FOREACH_SUB(priv, sub)
+		fo_sub_detach(priv, sub, "probe failed");
+	rte_eth_dev_owner_delete(priv->owner.id);
+fail_release:
+	pthread_mutex_destroy(&priv->lock);
+	rte_eth_dev_release_port(dev);
+	return ret;
+}
+
+static int
+fo_remove(struct rte_vdev_device *vdev)
+{
+	struct rte_eth_dev *dev = rte_eth_dev_allocated(rte_vdev_device_name(vdev));
+
+	if (dev == NULL)
+		return 0; /* already closed by the application */
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
+		fo_dev_close(dev);
+	return rte_eth_dev_release_port(dev);
+}
+
+static struct rte_vdev_driver fo_vdev_driver = {
+	.probe = fo_probe,
+	.remove = fo_remove,
+};
+
+RTE_PMD_REGISTER_VDEV(net_failover, fo_vdev_driver);
+RTE_PMD_REGISTER_PARAM_STRING(net_failover,
+	"primary=(<devargs>) standby=(<devargs>) mac=<mac> poll_ms=<ms> "
+	"standby_poll=<bursts> quiesce_ms=<ms>");
