@@ -487,7 +487,8 @@ fo_rss_hash_update(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
 		if (ret != 0 || rte_eth_dev_info_get(sub->port_id, &info) != 0)
 			break;
 		rss.rss_hf &= info.flow_type_rss_offloads;
-		if (rss.rss_key != NULL && rss.rss_key_len != info.hash_key_size)
+		if (rss.rss_key != NULL && info.hash_key_size != 0 &&
+		    rss.rss_key_len != info.hash_key_size)
 			rss.rss_key = NULL;
 		rte_eth_dev_rss_hash_update(sub->port_id, &rss);
 	}

@@ -134,7 +134,10 @@ fo_replay_rss(struct fo_private *priv, struct fo_sub *sub)
 		return -ENODEV;
 	if (j->rss_set) {
 		struct rte_eth_rss_conf rss = {
-			.rss_key = info.hash_key_size == j->rss_key_len ? j->rss_key : NULL,
+			/* A size of 0 means the sub-device does not say: try. */
+			.rss_key = info.hash_key_size == 0 || info.hash_key_size == j->rss_key_len
+					   ? j->rss_key
+					   : NULL,
 			.rss_key_len = j->rss_key_len,
 			.rss_hf = j->rss_hf & info.flow_type_rss_offloads,
 		};

@@ -37,8 +37,11 @@ fo_priv_init(struct fo_private *priv, struct rte_eth_dev *dev, const char *name,
 	}
 }
 
-/* The port's MAC: mac= if given, else the standby's, else the primary's. */
-static int
+/*
+ * The port's MAC: mac= if given, else the standby's, else the primary's,
+ * else (sub-devices without one, like net_ring) a random local address.
+ */
+static void
 fo_pick_mac(struct fo_private *priv, struct rte_ether_addr *mac)
 {
 	enum fo_path order[] = {FO_PATH_STANDBY, FO_PATH_PRIMARY};
@@ -46,16 +49,18 @@ fo_pick_mac(struct fo_private *priv, struct rte_ether_addr *mac)
 
 	if (priv->args.has_mac) {
 		memcpy(mac->addr_bytes, priv->args.mac, RTE_ETHER_ADDR_LEN);
-		return 0;
+		return;
 	}
 	for (i = 0; i < RTE_DIM(order); i++) {
 		struct fo_sub *sub = fo_sub_of(priv, order[i]);
 
 		if (sub->present && rte_eth_macaddr_get(sub->port_id, mac) == 0 &&
 		    !rte_is_zero_ether_addr(mac))
-			return 0;
+			return;
 	}
-	return -ENOENT;
+	rte_eth_random_addr(mac->addr_bytes);
+	FO_LOG(NOTICE, priv, "no sub-device has a MAC address: using random " RTE_ETHER_ADDR_PRT_FMT,
+	       RTE_ETHER_ADDR_BYTES(mac));
 }
 
 static int
@@ -117,13 +122,7 @@ fo_probe(struct rte_vdev_device *vdev)
 			goto fail_subs;
 		}
 	}
-	ret = fo_pick_mac(priv, &dev->data->mac_addrs[0]);
-	if (ret < 0) {
-		rte_log(RTE_LOG_ERR, fo_logtype,
-			"net_failover %s: no MAC address: give mac=, or a sub-device that has one\n",
-			name);
-		goto fail_subs;
-	}
+	fo_pick_mac(priv, &dev->data->mac_addrs[0]);
 
 	fo_service_start(priv);
 	rte_eth_dev_probing_finish(dev);

@@ -1,0 +1,699 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * Integration tests of net_failover with real sub-PMDs (net_null, net_ring,
+ * net_tap). One case per process: test_failover CASE. EAL runs without
+ * hugepages or PCI.
+ */
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_bus_vdev.h>
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <ethdev_driver.h>
+
+#include "fo_check.h"
+#include "rte_pmd_failover.h"
+
+#define NB_MBUF 2047
+#define BURST 32
+
+static struct rte_mempool *mp;
+static uint16_t fo_port;
+
+static uint16_t
+port_of(const char *name)
+{
+	uint16_t port;
+
+	CHECK(rte_eth_dev_get_port_by_name(name, &port) == 0, "no port named %s", name);
+	return port;
+}
+
+static void
+create_failover(const char *args)
+{
+	CHECK(rte_vdev_init("net_failover0", args) == 0, "net_failover0 with %s", args);
+	fo_port = port_of("net_failover0");
+}
+
+static void
+setup_port(uint16_t nb_queues, const struct rte_eth_conf *conf)
+{
+	struct rte_eth_conf def = {0};
+	uint16_t q;
+
+	CHECK(rte_eth_dev_configure(fo_port, nb_queues, nb_queues, conf ? conf : &def) == 0,
+	      "configure");
+	for (q = 0; q < nb_queues; q++) {
+		CHECK(rte_eth_rx_queue_setup(fo_port, q, 256, SOCKET_ID_ANY, NULL, mp) == 0,
+		      "rx queue %u", q);
+		CHECK(rte_eth_tx_queue_setup(fo_port, q, 256, SOCKET_ID_ANY, NULL) == 0,
+		      "tx queue %u", q);
+	}
+}
+
+static struct rte_pmd_failover_status
+status(void)
+{
+	struct rte_pmd_failover_status st;
+
+	CHECK(rte_pmd_failover_status_get(fo_port, &st) == 0, "status");
+	return st;
+}
+
+static void
+rescan(void)
+{
+	CHECK(rte_pmd_failover_rescan(fo_port) == 0, "rescan");
+}
+
+static uint16_t
+send_frames(uint16_t port, unsigned int n, uint32_t first_seq)
+{
+	struct rte_mbuf *pkts[BURST];
+	unsigned int i;
+	uint16_t sent;
+
+	CHECK(n <= BURST, "burst size");
+	for (i = 0; i < n; i++) {
+		struct rte_ether_hdr *eh;
+
+		pkts[i] = rte_pktmbuf_alloc(mp);
+		CHECK(pkts[i] != NULL, "mbuf");
+		eh = (struct rte_ether_hdr *)rte_pktmbuf_append(pkts[i], 64);
+		memset(eh, 0, 64);
+		eh->ether_type = rte_cpu_to_be_16(0x88b5);
+		memcpy(eh + 1, &(uint32_t){first_seq + i}, sizeof(uint32_t));
+	}
+	sent = rte_eth_tx_burst(port, 0, pkts, n);
+	for (i = sent; i < n; i++)
+		rte_pktmbuf_free(pkts[i]);
+	return sent;
+}
+
+/* Receive until n frames came or enough polls passed; returns the count. */
+static unsigned int
+receive_frames(unsigned int n, uint32_t *seqs)
+{
+	struct rte_mbuf *pkts[BURST];
+	unsigned int got = 0;
+	int polls;
+
+	for (polls = 0; polls < 10000 && got < n; polls++) {
+		uint16_t i, nb = rte_eth_rx_burst(fo_port, 0, pkts, BURST);
+
+		for (i = 0; i < nb; i++) {
+			CHECK(pkts[i]->port == fo_port, "mbuf->port is %u, not the failover port",
+			      pkts[i]->port);
+			if (seqs != NULL && got < n)
+				memcpy(&seqs[got], rte_pktmbuf_mtod_offset(pkts[i], char *,
+									   RTE_ETHER_HDR_LEN),
+				       sizeof(uint32_t));
+			got++;
+			rte_pktmbuf_free(pkts[i]);
+		}
+	}
+	return got;
+}
+
+static uint64_t
+sub_opackets(uint16_t port)
+{
+	struct rte_eth_stats st;
+
+	CHECK(rte_eth_stats_get(port, &st) == 0, "stats of %u", port);
+	return st.opackets;
+}
+
+static void
+stop_and_close(void)
+{
+	CHECK(rte_eth_dev_stop(fo_port) == 0, "stop");
+	CHECK(rte_eth_dev_close(fo_port) == 0, "close");
+	CHECK(rte_mempool_in_use_count(mp) == 0, "%u mbufs leaked",
+	      rte_mempool_in_use_count(mp));
+}
+
+/* Traffic in both directions over each path; mbuf->port; hidden sub-devices. */
+static void
+case_traffic(void)
+{
+	uint16_t pport, sport, port, nb_ports = 0;
+	uint32_t seqs[BURST];
+	unsigned int i;
+
+	create_failover("primary=(net_ring0),standby=(net_ring1)");
+	pport = port_of("net_ring0");
+	sport = port_of("net_ring1");
+	RTE_ETH_FOREACH_DEV(port) {
+		CHECK(port != pport && port != sport, "sub-device port %u is visible", port);
+		nb_ports++;
+	}
+	CHECK(nb_ports == 1, "%u ports visible, expected only the failover port", nb_ports);
+	setup_port(1, NULL);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "starts on the primary");
+
+	/* net_ring loops Tx back to Rx: out through the port, back in through it. */
+	CHECK(send_frames(fo_port, 32, 100) == 32, "tx");
+	CHECK(receive_frames(32, seqs) == 32, "rx");
+	for (i = 0; i < 32; i++)
+		CHECK(seqs[i] == 100 + i, "frame %u has seq %u: reordered or foreign", i, seqs[i]);
+	CHECK(sub_opackets(pport) == 32 && sub_opackets(sport) == 0, "tx went to the primary");
+
+	/* Frames arriving on the inactive (synthetic) path are received too. */
+	CHECK(send_frames(sport, 20, 500) == 20, "inject on standby");
+	CHECK(receive_frames(20, seqs) == 20, "rx from the inactive path");
+	CHECK(seqs[0] == 500 && seqs[19] == 519, "seqs from the standby");
+
+	CHECK(rte_pmd_failover_force(fo_port, RTE_PMD_FAILOVER_PATH_STANDBY) == 0, "force");
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "forced to standby");
+	CHECK(status().forced == RTE_PMD_FAILOVER_PATH_STANDBY, "forced reported");
+	CHECK(send_frames(fo_port, 16, 200) == 16, "tx on standby");
+	CHECK(receive_frames(16, NULL) == 16, "rx on standby");
+	CHECK(sub_opackets(sport) == 36 && sub_opackets(pport) == 32, "tx went to the standby");
+	CHECK(rte_pmd_failover_force(fo_port, RTE_PMD_FAILOVER_PATH_NONE) == 0, "unforce");
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "back to automatic");
+	CHECK(status().switch_count == 3, "switch count %lu",
+	      (unsigned long)status().switch_count);
+	CHECK(rte_pmd_failover_force(fo_port, 7) == -EINVAL, "bad path");
+	CHECK(rte_pmd_failover_force(pport, RTE_PMD_FAILOVER_PATH_NONE) == -ENODEV,
+	      "not a failover port");
+
+	{
+		struct rte_eth_stats st;
+
+		CHECK(rte_eth_stats_get(fo_port, &st) == 0, "stats");
+		/* The 20 injected straight into the standby count as its Tx too. */
+		CHECK(st.opackets == 68 && st.ipackets == 68, "port stats tx %lu rx %lu",
+		      (unsigned long)st.opackets, (unsigned long)st.ipackets);
+	}
+	stop_and_close();
+	CHECK(rte_eth_dev_get_port_by_name("net_ring0", &port) != 0, "primary removed at close");
+	CHECK(rte_eth_dev_get_port_by_name("net_ring1", &port) != 0, "standby removed at close");
+}
+
+static int lsc_events;
+
+static int
+on_lsc(uint16_t port, enum rte_eth_event_type type, void *arg, void *ret)
+{
+	lsc_events++;
+	return 0;
+}
+
+static bool
+port_link_up(void)
+{
+	struct rte_eth_link link;
+
+	CHECK(rte_eth_link_get_nowait(fo_port, &link) == 0, "link");
+	return link.link_status == RTE_ETH_LINK_UP;
+}
+
+/* Switch on the primary's link loss; aggregate link and LSC. */
+static void
+case_link(void)
+{
+	struct rte_eth_conf conf = {.intr_conf.lsc = 1};
+	uint16_t pport, sport;
+
+	create_failover("primary=net_ring0,standby=net_ring1,poll_ms=0");
+	pport = port_of("net_ring0");
+	sport = port_of("net_ring1");
+	CHECK(rte_eth_dev_callback_register(fo_port, RTE_ETH_EVENT_INTR_LSC, on_lsc, NULL) == 0,
+	      "callback");
+	setup_port(1, &conf);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	CHECK(port_link_up() && lsc_events == 1, "link up at start (%d events)", lsc_events);
+
+	CHECK(rte_eth_dev_set_link_down(pport) == 0, "primary link down");
+	rescan();
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "switched to standby");
+	CHECK(port_link_up() && lsc_events == 1, "aggregate link stays up, no event");
+	CHECK(send_frames(fo_port, 8, 0) == 8 && sub_opackets(sport) == 8, "tx on standby");
+	CHECK(receive_frames(8, NULL) == 8, "rx on standby");
+
+	CHECK(rte_eth_dev_set_link_down(sport) == 0, "standby link down");
+	rescan();
+	CHECK(!port_link_up() && lsc_events == 2, "both down: link down, one event");
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "standby still carries");
+
+	CHECK(rte_eth_dev_set_link_up(pport) == 0, "primary link up");
+	rescan();
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "back on the primary");
+	CHECK(port_link_up() && lsc_events == 3, "link up again, one event");
+	CHECK(status().switch_count == 3, "switches: none->primary->standby->primary");
+	CHECK(status().last_switch_ns > 0, "switch time");
+	rte_eth_dev_set_link_up(sport);
+	stop_and_close();
+}
+
+static volatile bool forwarding;
+static uint64_t forwarded;
+
+static int
+forward_loop(void *arg)
+{
+	struct rte_mbuf *pkts[BURST];
+
+	while (__atomic_load_n(&forwarding, __ATOMIC_RELAXED)) {
+		uint16_t nb = rte_eth_rx_burst(fo_port, 0, pkts, BURST);
+		uint16_t sent = rte_eth_tx_burst(fo_port, 0, pkts, nb);
+
+		while (sent < nb)
+			rte_pktmbuf_free(pkts[sent++]);
+		forwarded += nb;
+	}
+	return 0;
+}
+
+/* Sample port stats for ms milliseconds; they must never go down. */
+static void
+watch_stats(struct rte_eth_stats *last, unsigned int ms)
+{
+	unsigned int i;
+
+	for (i = 0; i < ms; i++) {
+		struct rte_eth_stats st;
+
+		CHECK(rte_eth_stats_get(fo_port, &st) == 0, "stats");
+		CHECK(st.ipackets >= last->ipackets && st.opackets >= last->opackets &&
+		      st.ibytes >= last->ibytes && st.obytes >= last->obytes,
+		      "stats went backwards: rx %lu -> %lu, tx %lu -> %lu",
+		      (unsigned long)last->ipackets, (unsigned long)st.ipackets,
+		      (unsigned long)last->opackets, (unsigned long)st.opackets);
+		*last = st;
+		rte_delay_us_sleep(1000);
+	}
+}
+
+static uint64_t
+path_xstat(const char *name)
+{
+	uint64_t id, value;
+
+	CHECK(rte_eth_xstats_get_id_by_name(fo_port, name, &id) == 0, "xstat %s", name);
+	CHECK(rte_eth_xstats_get_by_id(fo_port, &id, &value, 1) == 1, "xstat %s", name);
+	return value;
+}
+
+/*
+ * Removal while an lcore forwards: by rte_dev_remove (someone else removes
+ * the device) or by an RMV event (the PMD announces a hot-unplug). Traffic
+ * continues on the standby, counters never go backwards, the primary comes
+ * back, and no mbuf is lost.
+ */
+static void
+case_remove(bool by_event)
+{
+	struct rte_eth_stats last = {0};
+	struct rte_eth_dev_info info;
+	uint16_t pport;
+	uint64_t standby_rx, primary_tx;
+	unsigned int worker = rte_get_next_lcore(-1, 1, 0);
+
+	CHECK(worker < RTE_MAX_LCORE, "needs two lcores");
+	create_failover("primary=(net_null0,size=64),standby=(net_null1,size=64),poll_ms=0");
+	pport = port_of("net_null0");
+	setup_port(1, NULL);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	forwarding = true;
+	CHECK(rte_eal_remote_launch(forward_loop, NULL, worker) == 0, "launch");
+
+	watch_stats(&last, 50);
+	CHECK(last.ipackets > 0 && status().active == RTE_PMD_FAILOVER_PATH_PRIMARY,
+	      "forwarding on the primary");
+	primary_tx = path_xstat("primary_tx_packets");
+	if (by_event) {
+		/* What a hot-unplug looks like to the PMD: an RMV event. */
+		rte_eth_dev_callback_process(&rte_eth_devices[pport], RTE_ETH_EVENT_INTR_RMV, NULL);
+		CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "flipped at the event");
+		rte_delay_us_sleep(20000); /* the alarm detaches it */
+	} else {
+		CHECK(rte_eth_dev_info_get(pport, &info) == 0, "info");
+		CHECK(rte_dev_remove(info.device) == 0, "remove the primary");
+	}
+	if (by_event) {
+		/* A vdev probes again at once: the service alarm brings it back. */
+		CHECK(status().primary.attach_count == 2, "detached and attached again");
+	} else {
+		CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "on the standby");
+		CHECK(!status().primary.present, "primary gone");
+		standby_rx = path_xstat("standby_rx_packets");
+		watch_stats(&last, 50);
+		CHECK(path_xstat("standby_rx_packets") > standby_rx, "forwarding on the standby");
+		CHECK(path_xstat("primary_tx_packets") >= primary_tx, "primary's counters kept");
+		rescan();
+	}
+	CHECK(status().primary.present && status().primary.attach_count == 2, "primary back");
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "on the primary again");
+	primary_tx = path_xstat("primary_tx_packets");
+	watch_stats(&last, 50);
+	CHECK(path_xstat("primary_tx_packets") > primary_tx, "forwarding on the primary again");
+	CHECK(path_xstat("quiesce_timeouts") == 0, "every queue quiesced in time");
+
+	__atomic_store_n(&forwarding, false, __ATOMIC_RELAXED);
+	rte_eal_wait_lcore(worker);
+	CHECK(forwarded > 0, "forwarded");
+	stop_and_close();
+}
+
+static void
+case_remove_api(void)
+{
+	case_remove(false);
+}
+
+static void
+case_remove_event(void)
+{
+	case_remove(true);
+}
+
+/*
+ * MTU, MAC, RSS key and hash types and RETA replayed onto a re-added primary
+ * (net_null keeps all of them), read back from the sub-device itself.
+ */
+static void
+case_replay_rss(void)
+{
+	static uint8_t key[40];
+	struct rte_eth_conf conf = {
+		.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS,
+		.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IP,
+	};
+	struct rte_eth_rss_conf rss = {.rss_key = key, .rss_key_len = 40,
+				       .rss_hf = RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP};
+	struct rte_eth_rss_reta_entry64 reta[2];
+	struct rte_ether_addr mac = {{0x02, 0x11, 0x22, 0x33, 0x44, 0x55}}, got_mac;
+	uint8_t got_key[40];
+	struct rte_eth_dev_info info;
+	uint16_t pport, mtu;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)(0xa0 + i);
+	create_failover("primary=net_null0,standby=net_ring0,poll_ms=0");
+	setup_port(2, &conf);
+	CHECK(rte_eth_dev_set_mtu(fo_port, 1400) == 0, "mtu");
+	CHECK(rte_eth_dev_default_mac_addr_set(fo_port, &mac) == 0, "mac");
+	CHECK(rte_eth_dev_rss_hash_update(fo_port, &rss) == 0, "rss update");
+	memset(reta, 0, sizeof(reta));
+	reta[0].mask = reta[1].mask = UINT64_MAX;
+	for (i = 0; i < 128; i++)
+		reta[i / 64].reta[i % 64] = (i * 7) % 2;
+	CHECK(rte_eth_dev_rss_reta_update(fo_port, reta, 128) == 0, "reta update");
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+
+	pport = port_of("net_null0");
+	CHECK(rte_eth_dev_info_get(pport, &info) == 0, "info");
+	CHECK(rte_dev_remove(info.device) == 0, "remove the primary");
+	CHECK(!status().primary.present, "gone");
+	rescan();
+	CHECK(status().primary.present && status().active == RTE_PMD_FAILOVER_PATH_PRIMARY,
+	      "primary back and active");
+	pport = port_of("net_null0");
+
+	CHECK(rte_eth_dev_get_mtu(pport, &mtu) == 0 && mtu == 1400, "MTU read back %u", mtu);
+	CHECK(rte_eth_macaddr_get(pport, &got_mac) == 0 && rte_is_same_ether_addr(&mac, &got_mac),
+	      "MAC read back");
+	memset(&rss, 0, sizeof(rss));
+	rss.rss_key = got_key;
+	rss.rss_key_len = sizeof(got_key);
+	CHECK(rte_eth_dev_rss_hash_conf_get(pport, &rss) == 0, "rss get");
+	CHECK(memcmp(got_key, key, sizeof(key)) == 0, "RSS key read back");
+	CHECK((rss.rss_hf & (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP)) ==
+	      (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP), "RSS hash types read back %lx",
+	      (unsigned long)rss.rss_hf);
+	memset(reta, 0, sizeof(reta));
+	reta[0].mask = reta[1].mask = UINT64_MAX;
+	CHECK(rte_eth_dev_rss_reta_query(pport, reta, 128) == 0, "reta query");
+	for (i = 0; i < 128; i++)
+		CHECK(reta[i / 64].reta[i % 64] == (i * 7) % 2, "RETA entry %u read back", i);
+	CHECK(path_xstat("primary_replay_mismatches") == 0, "no replay mismatch");
+	/* The port itself reports the journal. */
+	memset(&rss, 0, sizeof(rss));
+	rss.rss_key = got_key;
+	rss.rss_key_len = sizeof(got_key);
+	CHECK(rte_eth_dev_rss_hash_conf_get(fo_port, &rss) == 0 &&
+	      memcmp(got_key, key, sizeof(key)) == 0, "port RSS");
+	stop_and_close();
+}
+
+static unsigned long
+sysfs_value(const char *ifname, const char *attr, int base)
+{
+	char path[128], buf[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/%s", ifname, attr);
+	f = fopen(path, "r");
+	CHECK(f != NULL, "%s", path);
+	CHECK(fgets(buf, sizeof(buf), f) != NULL, "%s", path);
+	fclose(f);
+	return strtoul(buf, NULL, base);
+}
+
+static bool
+sysfs_mac_is(const char *ifname, const struct rte_ether_addr *mac)
+{
+	char path[128], buf[64], want[32];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/address", ifname);
+	f = fopen(path, "r");
+	CHECK(f != NULL && fgets(buf, sizeof(buf), f) != NULL, "%s", path);
+	fclose(f);
+	snprintf(want, sizeof(want), "%02x:%02x:%02x:%02x:%02x:%02x", mac->addr_bytes[0],
+		 mac->addr_bytes[1], mac->addr_bytes[2], mac->addr_bytes[3], mac->addr_bytes[4],
+		 mac->addr_bytes[5]);
+	return strncmp(buf, want, strlen(want)) == 0;
+}
+
+/*
+ * net_tap accepts a multicast list but keeps it nowhere: a spy on the
+ * sub-device's ops records what reaches it. Installed when the port is
+ * created (RTE_ETH_EVENT_NEW), before net_failover replays onto it.
+ */
+static struct eth_dev_ops spy_ops;
+static const struct eth_dev_ops *spied_ops;
+static struct rte_ether_addr spy_mc[8];
+static uint32_t spy_nb_mc;
+
+static int
+spy_set_mc(struct rte_eth_dev *dev, struct rte_ether_addr *list, uint32_t n)
+{
+	spy_nb_mc = RTE_MIN(n, RTE_DIM(spy_mc));
+	memcpy(spy_mc, list, spy_nb_mc * sizeof(*list));
+	return spied_ops->set_mc_addr_list(dev, list, n);
+}
+
+static int
+spy_on_new_port(uint16_t port, enum rte_eth_event_type type, void *arg, void *ret)
+{
+	/* The port is not valid yet for the public API: read its data. */
+	if (strcmp(rte_eth_devices[port].data->name, arg) == 0) {
+		spied_ops = rte_eth_devices[port].dev_ops;
+		spy_ops = *spied_ops;
+		spy_ops.set_mc_addr_list = spy_set_mc;
+		rte_eth_devices[port].dev_ops = &spy_ops;
+	}
+	return 0;
+}
+
+#define IFF_PROMISC_FLAG 0x100
+#define IFF_ALLMULTI_FLAG 0x200
+
+/*
+ * Promiscuous, all-multicast, multicast list, MTU and MAC replayed onto a
+ * re-added net_tap primary, read back from the kernel interface (and the
+ * multicast list from the sub-device's ops). Needs root and a network
+ * namespace of its own (the wrapper makes one).
+ */
+static void
+case_replay_tap(void)
+{
+	struct rte_ether_addr mac = {{0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0x01}};
+	struct rte_ether_addr mc[2] = {{{0x01, 0x00, 0x5e, 0x01, 0x02, 0x03}},
+				       {{0x33, 0x33, 0x00, 0x00, 0x00, 0x42}}};
+	uint64_t deadline;
+	unsigned long flags;
+	uint16_t pport;
+
+	create_failover("primary=(net_tap0,iface=fo_vf),standby=(net_tap1,iface=fo_syn),poll_ms=0");
+	setup_port(1, NULL);
+	CHECK(rte_eth_dev_set_mtu(fo_port, 1300) == 0, "mtu");
+	CHECK(rte_eth_dev_default_mac_addr_set(fo_port, &mac) == 0, "mac");
+	CHECK(rte_eth_promiscuous_enable(fo_port) == 0, "promisc");
+	CHECK(rte_eth_allmulticast_enable(fo_port) == 0, "allmulti");
+	CHECK(rte_eth_dev_set_mc_addr_list(fo_port, mc, 2) == 0, "mc list");
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+
+	/*
+	 * Hot-unplug as a PMD announces it (RMV). rte_dev_remove() of a started
+	 * net_tap would leave its netlink interrupt handler registered on freed
+	 * memory (a net_tap 22.11 bug), whoever owns the port.
+	 */
+	CHECK(rte_eth_dev_callback_register(RTE_ETH_ALL, RTE_ETH_EVENT_NEW, spy_on_new_port,
+					    "net_tap0") == 0, "spy");
+	pport = port_of("net_tap0");
+	rte_eth_dev_callback_process(&rte_eth_devices[pport], RTE_ETH_EVENT_INTR_RMV, NULL);
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "on the standby at once");
+	/* The service alarm detaches it, probes it again and replays. */
+	deadline = rte_get_timer_cycles() + 2 * rte_get_timer_hz();
+	while (status().primary.attach_count < 2 && rte_get_timer_cycles() < deadline)
+		rte_delay_us_sleep(1000);
+	CHECK(spied_ops != NULL, "the re-added primary was seen");
+	CHECK(status().primary.present && status().primary.attach_count == 2, "primary back");
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "on the primary again");
+
+	flags = sysfs_value("fo_vf", "flags", 16);
+	CHECK(flags & IFF_PROMISC_FLAG, "promiscuous read back from the kernel (%#lx)", flags);
+	CHECK(flags & IFF_ALLMULTI_FLAG, "all-multicast read back from the kernel (%#lx)", flags);
+	CHECK(sysfs_value("fo_vf", "mtu", 10) == 1300, "MTU read back from the kernel");
+	CHECK(sysfs_mac_is("fo_vf", &mac), "MAC read back from the kernel");
+	CHECK(spy_nb_mc == 2 && rte_is_same_ether_addr(&spy_mc[0], &mc[0]) &&
+	      rte_is_same_ether_addr(&spy_mc[1], &mc[1]), "multicast list reached the sub-device");
+	CHECK(path_xstat("primary_replay_mismatches") == 0, "no replay mismatch");
+	rte_eth_dev_callback_unregister(RTE_ETH_ALL, RTE_ETH_EVENT_NEW, spy_on_new_port,
+					"net_tap0");
+	stop_and_close();
+}
+
+/*
+ * A kernel link change of a net_tap sub-device switches the path. net_tap
+ * (22.11) advertises LSC but never raises it: the safety-net poll sees it.
+ */
+static void
+case_tap_link(void)
+{
+	uint64_t deadline;
+	int ret;
+
+	create_failover("primary=(net_tap0,iface=fo_vf),standby=(net_tap1,iface=fo_syn),poll_ms=10");
+	setup_port(1, NULL);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "on the primary");
+	ret = system("ip link set fo_vf down");
+	CHECK(ret == 0, "ip link set fo_vf down");
+	deadline = rte_get_timer_cycles() + 2 * rte_get_timer_hz();
+	while (status().active != RTE_PMD_FAILOVER_PATH_STANDBY &&
+	       rte_get_timer_cycles() < deadline)
+		rte_delay_us_sleep(100);
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "switched on link down");
+	ret = system("ip link set fo_vf up");
+	CHECK(ret == 0, "ip link set fo_vf up");
+	deadline = rte_get_timer_cycles() + 2 * rte_get_timer_hz();
+	while (status().active != RTE_PMD_FAILOVER_PATH_PRIMARY &&
+	       rte_get_timer_cycles() < deadline)
+		rte_delay_us_sleep(100);
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "back on link up");
+	stop_and_close();
+}
+
+static unsigned int
+count_fds(void)
+{
+	unsigned int n = 0;
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+
+	CHECK(d != NULL, "/proc/self/fd");
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* Bad devargs fail the probe and leave nothing behind. */
+static void
+case_bad_args(void)
+{
+	static const char *const bad[] = {
+		"primary=(net_null0,standby=net_null1",
+		"primary=net_null0,colour=blue",
+		"primary=net_null0,standby=(net_failover1,primary=net_null2)",
+		"primary=net_null0,standby=(net_null0,size=128)",
+		"primary=net_null0,standby=(net_nosuchdriver0)",
+		"primary=(net_null0),standby=(net_ring0,nodeaction=bad)",
+		"",
+	};
+	unsigned int fds = count_fds();
+	uint16_t ports = rte_eth_dev_count_total();
+	uint16_t port;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(bad); i++) {
+		CHECK(rte_vdev_init("net_failover0", bad[i]) != 0, "\"%s\" accepted", bad[i]);
+		CHECK(rte_eth_dev_count_total() == ports, "\"%s\" left %u ports", bad[i],
+		      rte_eth_dev_count_total() - ports);
+		CHECK(rte_eth_dev_get_port_by_name("net_null0", &port) != 0,
+		      "\"%s\" left net_null0 behind", bad[i]);
+		CHECK(count_fds() == fds, "\"%s\" leaked %d fds", bad[i], (int)(count_fds() - fds));
+	}
+	/* And a good one still works afterwards. */
+	create_failover("primary=net_null0");
+	CHECK(rte_eth_dev_close(fo_port) == 0, "close");
+	CHECK(rte_eth_dev_count_total() == ports, "closed cleanly");
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} cases[] = {
+	{"traffic", case_traffic},
+	{"link", case_link},
+	{"remove_api", case_remove_api},
+	{"remove_event", case_remove_event},
+	{"replay_rss", case_replay_rss},
+	{"replay_tap", case_replay_tap},
+	{"tap_link", case_tap_link},
+	{"bad_args", case_bad_args},
+};
+
+int
+main(int argc, char **argv)
+{
+	char prefix[64];
+	unsigned int i;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s CASE\n", argv[0]);
+		return 2;
+	}
+	for (i = 0; i < RTE_DIM(cases); i++)
+		if (strcmp(cases[i].name, argv[1]) == 0)
+			break;
+	if (i == RTE_DIM(cases)) {
+		fprintf(stderr, "unknown case %s\n", argv[1]);
+		return 2;
+	}
+	snprintf(prefix, sizeof(prefix), "--file-prefix=fotest-%s-%d", argv[1], getpid());
+	{
+		char *eal[] = {argv[0], "-l", "0,1", "--no-huge", "-m", "256", "--no-pci", prefix,
+			       "--log-level=pmd.net.failover:info", "--log-level=lib.eal:warning",
+			       NULL};
+
+		CHECK(rte_eal_init(RTE_DIM(eal) - 1, eal) >= 0, "EAL init: %s",
+		      rte_strerror(rte_errno));
+	}
+	mp = rte_pktmbuf_pool_create("test_mp", NB_MBUF, 64, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+				     SOCKET_ID_ANY);
+	CHECK(mp != NULL, "mempool");
+	cases[i].fn();
+	rte_mempool_free(mp);
+	rte_eal_cleanup();
+	CHECK_DONE();
+}
