@@ -9,7 +9,7 @@ sdk_root="$top/.deps/dpdk-sdk"
 sdk_headers="ethdev_driver.h ethdev_vdev.h bus_vdev_driver.h dev_driver.h bus_driver.h"
 
 pkgs="libdpdk-dev dpdk-dev dpdk libnuma-dev libbsd-dev libmnl-dev meson ninja-build
-pkg-config gcc clang libclang-rt-14-dev iproute2 dpkg-dev xz-utils python3"
+pkg-config gcc clang libclang-rt-14-dev iproute2 iputils-ping dpkg-dev xz-utils python3"
 
 log() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }

@@ -122,7 +122,7 @@ fo_sub_attach(struct fo_private *priv, struct fo_sub *sub)
 	memset(&da, 0, sizeof(da));
 	ret = rte_devargs_parse(&da, sub->devargs);
 	if (ret < 0) {
-		FO_LOG(ERR, priv, "%s: cannot parse devargs \"%s\" (no bus knows this device)",
+		FO_LOG(ERR, priv, "%s sub-device \"%s\": no bus or driver knows this device",
 		       fo_sub_role(sub), sub->devargs);
 		return ret;
 	}
@@ -134,13 +134,13 @@ fo_sub_attach(struct fo_private *priv, struct fo_sub *sub)
 	if (ret < 0 && ret != -EEXIST) {
 		/* Absent devices are retried by the service alarm: log once. */
 		if (sub->probe_failures++ == 0)
-			FO_LOG(ERR, priv, "%s: probing \"%s\" failed: %s", fo_sub_role(sub),
-			       sub->devargs, rte_strerror(-ret));
+			FO_LOG(ERR, priv, "%s sub-device \"%s\" did not probe: %s",
+			       fo_sub_role(sub), sub->devargs, rte_strerror(-ret));
 		return ret;
 	}
 	port = fo_sub_find_port(sub->name);
 	if (port == FO_NO_PORT) {
-		FO_LOG(ERR, priv, "%s: device %s has no free ethdev port (not a NIC, or owned)",
+		FO_LOG(ERR, priv, "%s sub-device %s has no free ethdev port (not a NIC, or owned)",
 		       fo_sub_role(sub), sub->name);
 		if (ret != -EEXIST)
 			rte_eal_hotplug_remove(sub->bus, sub->name);
@@ -148,7 +148,7 @@ fo_sub_attach(struct fo_private *priv, struct fo_sub *sub)
 	}
 	ret = rte_eth_dev_owner_set(port, &priv->owner);
 	if (ret < 0) {
-		FO_LOG(ERR, priv, "%s: cannot own port %u: %s", fo_sub_role(sub), port,
+		FO_LOG(ERR, priv, "%s sub-device: cannot own port %u: %s", fo_sub_role(sub), port,
 		       rte_strerror(-ret));
 		return ret;
 	}
@@ -228,7 +228,7 @@ fo_sub_detach(struct fo_private *priv, struct fo_sub *sub, const char *why)
 
 	if (!sub->present)
 		return;
-	FO_LOG(NOTICE, priv, "%s %s detaching (%s)", fo_sub_role(sub), sub->name, why);
+	FO_LOG(INFO, priv, "%s %s detaching (%s)", fo_sub_role(sub), sub->name, why);
 	fo_switch_unpublish(priv, sub);
 	fo_stats_fold(priv, sub);
 	fo_sub_callbacks(priv, sub, false);
@@ -249,6 +249,9 @@ fo_sub_process_removals(struct fo_private *priv)
 	struct fo_sub *sub;
 
 	FO_FOREACH_SUB(priv, sub)
-		if (sub->present && __atomic_load_n(&sub->gone, __ATOMIC_ACQUIRE))
+		if (sub->present && __atomic_load_n(&sub->gone, __ATOMIC_ACQUIRE)) {
+			FO_LOG(NOTICE, priv, "%s %s removed (RMV event)", fo_sub_role(sub),
+			       sub->name);
 			fo_sub_detach(priv, sub, "removal event");
+		}
 }

@@ -114,13 +114,9 @@ fo_probe(struct rte_vdev_device *vdev)
 	FO_FOREACH_SUB(priv, sub) {
 		if (sub->devargs[0] == '\0')
 			continue;
-		ret = fo_sub_attach(priv, sub);
-		if (ret < 0) {
-			rte_log(RTE_LOG_ERR, fo_logtype,
-				"net_failover %s: %s sub-device \"%s\" did not probe\n", name,
-				fo_rules_path_name(sub->path), sub->devargs);
+		ret = fo_sub_attach(priv, sub); /* logs why it failed */
+		if (ret < 0)
 			goto fail_subs;
-		}
 	}
 	fo_pick_mac(priv, &dev->data->mac_addrs[0]);
 
