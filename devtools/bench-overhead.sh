@@ -13,10 +13,13 @@ rounds=5
 seconds=5
 build="$top/build"
 mbufs=16384
+hugepages=0
+huge_before=""
+huge_mounted=""
 
 usage() {
 	cat <<EOF
-usage: $prog [--rounds N] [--seconds S] [--build DIR] [--help]
+usage: $prog [--rounds N] [--seconds S] [--build DIR] [--hugepages N] [--help]
 
 Measures the per-packet overhead of wrapper PMDs in dpdk-testpmd io forwarding
 with one forwarding lcore. The net_null PMD generates packets on rx and frees
@@ -52,6 +55,10 @@ Options:
   --build DIR   meson build dir holding the failover PMD (default $top/build);
                 EAL refuses to load a PMD from under a world-writable
                 directory such as /tmp ("directory path ... is insecure")
+  --hugepages N reserve N 2 MiB hugepages for the run (restored afterwards)
+                and run EAL on them instead of --no-huge: with 4 KiB pages
+                every mbuf header sits on its own page and each pass over a
+                burst pays TLB misses, which inflates any per-packet work
   --help        this text
 
 Needs root and dpdk-testpmd in PATH. Default run: about 2 minutes.
@@ -72,6 +79,8 @@ while [ $# -gt 0 ]; do
 	--seconds=*) posint --seconds "${1#*=}"; seconds=${1#*=}; shift ;;
 	--build) [ $# -ge 2 ] || die "--build needs a value"; build=$2; shift 2 ;;
 	--build=*) build=${1#*=}; shift ;;
+	--hugepages) [ $# -ge 2 ] || die "--hugepages needs a value"; posint "$1" "$2"; hugepages=$2; shift 2 ;;
+	--hugepages=*) posint --hugepages "${1#*=}"; hugepages=${1#*=}; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; die "unknown argument '$1'" ;;
 	esac
@@ -110,6 +119,12 @@ cleanup() {
 		stop_pid "$cur_pid"
 	fi
 	rm -rf "$tmp"
+	if [ -n "$huge_before" ]; then
+		echo "$huge_before" >/proc/sys/vm/nr_hugepages
+	fi
+	if [ -n "$huge_mounted" ]; then
+		umount "$huge_mounted" 2>/dev/null || true
+	fi
 	# EAL leaves its runtime dir behind even with --no-huge; remove ours only.
 	for ((i = 1; i <= nrun; i++)); do
 		rm -rf "/var/run/dpdk/bench-$$-$i"
@@ -137,7 +152,21 @@ if [ ! -f "$failover_so" ]; then
 	state[failover]=skipped
 fi
 
-eal_common=(-l '0,1' --no-huge -m 512 --no-pci --log-level='*:notice')
+if [ "$hugepages" -gt 0 ]; then
+	huge_before=$(cat /proc/sys/vm/nr_hugepages)
+	echo "$hugepages" >/proc/sys/vm/nr_hugepages
+	got=$(cat /proc/sys/vm/nr_hugepages)
+	[ "$got" -ge 256 ] || die "only $got hugepages could be reserved (need 256 for -m 512)"
+	if ! grep -q hugetlbfs /proc/mounts; then
+		mkdir -p /dev/hugepages
+		mount -t hugetlbfs nodev /dev/hugepages && huge_mounted=/dev/hugepages
+	fi
+	eal_common=(-l '0,1' -m 512 --no-pci --log-level='*:notice')
+	echo "memory: $got hugepages of 2 MiB (restored to $huge_before afterwards)"
+else
+	eal_common=(-l '0,1' --no-huge -m 512 --no-pci --log-level='*:notice')
+	echo "memory: --no-huge (4 KiB pages)"
+fi
 app_common=(--forward-mode=io --port-topology=loop --nb-cores=1 --rxq=1 --txq=1
 	--stats-period 1 "--total-num-mbufs=$mbufs")
 
