@@ -83,6 +83,16 @@ main(void)
 	expect_error("poll_ms=99999999999999999999", "from 0 to");
 	expect_error("standby_poll=0", "at least 1");
 	expect_error("primary=(,iface=x)", "no device name");
+	expect_error("primary=net_null0,iface=eth0", "not with primary or standby");
+	expect_error("standby=net_null0,sysfs=/tmp/x", "not with primary or standby");
+	expect_error("iface=averyveryverylongname", "needs an interface name");
+	expect_error("iface=a/b", "needs an interface name");
+
+	/* Discovery: no sub-device, optional root, pair selectors. */
+	CHECK(parse("sysfs=/tmp/tree,iface=eth0,mac=00:0d:3a:00:00:01", &a, err) == 0, "%s", err);
+	CHECK(fo_args_discover(&a) && strcmp(a.sysfs, "/tmp/tree") == 0 &&
+	      strcmp(a.iface, "eth0") == 0 && a.has_mac, "discovery args");
+	CHECK(parse("", &a, err) == 0 && fo_args_discover(&a) && a.sysfs[0] == '\0', "bare");
 
 	memset(longval, 'a', sizeof(longval) - 1);
 	memcpy(longval, "primary=", 8);

@@ -31,5 +31,8 @@ check 'primary=net_null0,standby=(net_null0,size=128)' "same device (net_null0)"
 check 'primary=net_null0,standby=net_nosuchdriver0' 'standby sub-device "net_nosuchdriver0": no bus or driver knows'
 check 'primary=(net_ring0,nodeaction=x:0:BAD),standby=net_null0' 'primary sub-device "net_ring0,nodeaction=x:0:BAD" did not probe'
 check 'mac=00:11:22' "MAC address"
-check 'poll_ms=10' "no sub-device"
+check 'poll_ms=10,sysfs=/nonexistent' "discovery under /nonexistent failed"
+check "sysfs=$(dirname "$0")" "discovery under .* failed: .*not a sysfs tree"
+check 'iface=nosuch0' "no failover pair"
+check 'primary=net_null0,iface=eth0' "not with primary or standby"
 exit $fail

@@ -173,7 +173,7 @@ fo_args_parse(const char *str, struct fo_args *args, char *err, size_t errlen)
 	char value[FO_DEVARGS_MAX];
 	char seen[8] = {0};
 	static const char *const keys[] = {"primary", "standby", "mac", "poll_ms",
-		"standby_poll", "quiesce_ms"};
+		"standby_poll", "quiesce_ms", "sysfs", "iface"};
 	const char *p = str != NULL ? str : "";
 
 	memset(args, 0, sizeof(*args));
@@ -196,7 +196,7 @@ fo_args_parse(const char *str, struct fo_args *args, char *err, size_t errlen)
 				break;
 		if (k == FO_DIM(keys))
 			return fo_args_error(err, errlen,
-				"unknown key '%.*s' (known: primary, standby, mac, poll_ms, standby_poll, quiesce_ms)",
+				"unknown key '%.*s' (known: primary, standby, mac, poll_ms, standby_poll, quiesce_ms, sysfs, iface)",
 				(int)klen, p);
 		if (seen[k]++)
 			return fo_args_error(err, errlen, "key '%s' given twice", keys[k]);
@@ -237,6 +237,16 @@ fo_args_parse(const char *str, struct fo_args *args, char *err, size_t errlen)
 					       errlen) < 0)
 				return -1;
 			break;
+		case 6:
+			strcpy(args->sysfs, value);
+			break;
+		case 7:
+			if (strlen(value) >= sizeof(args->iface) || strpbrk(value, "/ \t") != NULL)
+				return fo_args_error(err, errlen,
+					"'iface' needs an interface name (at most %zu characters, no '/' or blanks), got \"%s\"",
+					sizeof(args->iface) - 1, value);
+			strcpy(args->iface, value);
+			break;
 		}
 
 		p = eq + 1 + vlen;
@@ -247,6 +257,9 @@ fo_args_parse(const char *str, struct fo_args *args, char *err, size_t errlen)
 		}
 	}
 
+	if (!fo_args_discover(args) && (args->sysfs[0] != '\0' || args->iface[0] != '\0'))
+		return fo_args_error(err, errlen,
+			"'sysfs' and 'iface' select a discovered pair: not with primary or standby");
 	if (args->primary[0] != '\0' && args->standby[0] != '\0') {
 		char a[FO_DEVARGS_MAX], b[FO_DEVARGS_MAX];
 

@@ -11,6 +11,7 @@
 
 #define FO_DEVARGS_MAX 512
 #define FO_ERR_MAX 256
+#define FO_IFACE_MAX 16 /* IFNAMSIZ */
 
 #define FO_POLL_MS_DEFAULT 100
 #define FO_STANDBY_POLL_DEFAULT 32
@@ -24,7 +25,16 @@ struct fo_args {
 	unsigned int poll_ms;      /* safety-net rescan period, 0 = off */
 	unsigned int standby_poll; /* poll the inactive path every N bursts */
 	unsigned int quiesce_ms;   /* longest wait for queues to quiesce */
+	char sysfs[FO_DEVARGS_MAX]; /* discovery root; "" = /sys */
+	char iface[FO_IFACE_MAX];   /* discovery: the pair with this netdev */
 };
+
+/* No sub-device given: the pair is discovered from sysfs. */
+static inline bool
+fo_args_discover(const struct fo_args *args)
+{
+	return args->primary[0] == '\0' && args->standby[0] == '\0';
+}
 
 /*
  * Parse "key=value,key=(a,b=c),..." into args. Values in parentheses or

@@ -54,6 +54,8 @@ struct fo_queue {
 struct fo_sub {
 	enum fo_path path;
 	char devargs[FO_DEVARGS_MAX];
+	char fallback[FO_DEVARGS_MAX]; /* kernel netdev to open when devargs fails */
+	bool required;                 /* must probe when the port is created */
 	char name[RTE_DEV_NAME_MAX_LEN];
 	char bus[32];
 	uint16_t port_id;
@@ -88,7 +90,11 @@ struct fo_private {
 	uint64_t last_switch_ns; /* CLOCK_REALTIME */
 	uint64_t quiesce_timeouts;
 	struct rte_eth_stats acc[2]; /* folded counters per path */
-	struct rte_ether_addr mac;
+	bool discover; /* sub-devices come from sysfs discovery */
+	bool pair_mac_known;
+	uint8_t pair_mac[RTE_ETHER_ADDR_LEN];
+	char pair_id[64];         /* synthetic NIC's bus id */
+	uint64_t next_rescan_ns;  /* CLOCK_MONOTONIC */
 	uint64_t qs_token __rte_cache_aligned;
 };
 
@@ -142,6 +148,10 @@ int fo_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats, unsigne
 int fo_xstats_get_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *names,
 			unsigned int size);
 int fo_xstats_reset(struct rte_eth_dev *dev);
+
+/* failover_discover.c */
+int fo_discover_select(struct fo_private *priv, char *err, size_t errlen);
+void fo_discover_refresh(struct fo_private *priv);
 
 /* failover_flow.c */
 int fo_flow_ops_get(struct rte_eth_dev *dev, const struct rte_flow_ops **ops);

@@ -110,32 +110,39 @@ fo_sub_callbacks(struct fo_private *priv, struct fo_sub *sub, bool on)
 	}
 }
 
-/* Probe the sub-device (EAL hot-plug) and take ownership of its port. */
-int
-fo_sub_attach(struct fo_private *priv, struct fo_sub *sub)
+/*
+ * Probe one way of opening the sub-device (EAL hot-plug) and take ownership
+ * of its port. Failures are logged at level, once per absence.
+ */
+static int
+fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *devargs,
+		  uint32_t level)
 {
 	struct rte_devargs da;
 	struct rte_eth_dev_info info;
+	bool log = sub->probe_failures == 0;
 	uint16_t port;
 	int ret;
 
 	memset(&da, 0, sizeof(da));
-	ret = rte_devargs_parse(&da, sub->devargs);
+	ret = rte_devargs_parse(&da, devargs);
 	if (ret < 0) {
-		FO_LOG(ERR, priv, "%s sub-device \"%s\": no bus or driver knows this device",
-		       fo_sub_role(sub), sub->devargs);
+		if (log)
+			rte_log(level, fo_logtype,
+				"net_failover %s: %s sub-device \"%s\": no bus or driver knows this device\n",
+				priv->name, fo_sub_role(sub), devargs);
 		return ret;
 	}
 	strlcpy(sub->name, da.name, sizeof(sub->name));
 	strlcpy(sub->bus, rte_bus_name(da.bus), sizeof(sub->bus));
 	rte_devargs_reset(&da);
 
-	ret = rte_dev_probe(sub->devargs);
+	ret = rte_dev_probe(devargs);
 	if (ret < 0 && ret != -EEXIST) {
-		/* Absent devices are retried by the service alarm: log once. */
-		if (sub->probe_failures++ == 0)
-			FO_LOG(ERR, priv, "%s sub-device \"%s\" did not probe: %s",
-			       fo_sub_role(sub), sub->devargs, rte_strerror(-ret));
+		if (log)
+			rte_log(level, fo_logtype,
+				"net_failover %s: %s sub-device \"%s\" did not probe: %s\n",
+				priv->name, fo_sub_role(sub), devargs, rte_strerror(-ret));
 		return ret;
 	}
 	port = fo_sub_find_port(sub->name);
@@ -167,6 +174,28 @@ fo_sub_attach(struct fo_private *priv, struct fo_sub *sub)
 	FO_LOG(INFO, priv, "%s %s attached as port %u (driver %s)", fo_sub_role(sub), sub->name,
 	       port, info.driver_name);
 	return 0;
+}
+
+/* Open the sub-device as planned, else through its kernel netdev. */
+int
+fo_sub_attach(struct fo_private *priv, struct fo_sub *sub)
+{
+	bool has_fallback = sub->fallback[0] != '\0';
+	int ret;
+
+	if (sub->devargs[0] == '\0')
+		return -ENODEV;
+	ret = fo_sub_attach_one(priv, sub, sub->devargs,
+				has_fallback ? RTE_LOG_INFO : RTE_LOG_ERR);
+	if (ret < 0 && has_fallback) {
+		if (sub->probe_failures == 0)
+			FO_LOG(INFO, priv, "%s: falling back to its kernel netdev: %s",
+			       fo_sub_role(sub), sub->fallback);
+		ret = fo_sub_attach_one(priv, sub, sub->fallback, RTE_LOG_ERR);
+	}
+	if (ret < 0)
+		sub->probe_failures++;
+	return ret;
 }
 
 /*

@@ -187,6 +187,7 @@ fo_service_run(struct fo_private *priv)
 	struct fo_sub *sub;
 
 	fo_sub_process_removals(priv);
+	fo_discover_refresh(priv);
 	FO_FOREACH_SUB(priv, sub) {
 		if (sub->devargs[0] == '\0' || priv->closing)
 			continue;

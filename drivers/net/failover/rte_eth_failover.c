@@ -34,6 +34,8 @@ fo_priv_init(struct fo_private *priv, struct rte_eth_dev *dev, const char *name,
 		sub->port_id = FO_NO_PORT;
 		strlcpy(sub->devargs, p == FO_PATH_PRIMARY ? args->primary : args->standby,
 			sizeof(sub->devargs));
+		/* Given explicitly: must be there. Discovered: the VF may come later. */
+		sub->required = sub->devargs[0] != '\0';
 	}
 }
 
@@ -49,6 +51,10 @@ fo_pick_mac(struct fo_private *priv, struct rte_ether_addr *mac)
 
 	if (priv->args.has_mac) {
 		memcpy(mac->addr_bytes, priv->args.mac, RTE_ETHER_ADDR_LEN);
+		return;
+	}
+	if (priv->discover && priv->pair_mac_known) {
+		memcpy(mac->addr_bytes, priv->pair_mac, RTE_ETHER_ADDR_LEN);
 		return;
 	}
 	for (i = 0; i < RTE_DIM(order); i++) {
@@ -83,12 +89,6 @@ fo_probe(struct rte_vdev_device *vdev)
 		rte_log(RTE_LOG_ERR, fo_logtype, "net_failover %s: bad devargs: %s\n", name, err);
 		return -EINVAL;
 	}
-	if (args.primary[0] == '\0' && args.standby[0] == '\0') {
-		rte_log(RTE_LOG_ERR, fo_logtype,
-			"net_failover %s: no sub-device: give primary=(DEVARGS) and/or standby=(DEVARGS)\n",
-			name);
-		return -EINVAL;
-	}
 
 	dev = rte_eth_vdev_allocate(vdev, sizeof(*priv));
 	if (dev == NULL)
@@ -110,12 +110,20 @@ fo_probe(struct rte_vdev_device *vdev)
 		goto fail_release;
 	snprintf(priv->owner.name, sizeof(priv->owner.name), "net_failover %s", name);
 
-	/* Sub-devices given explicitly must be there at start. */
+	if (fo_args_discover(&args)) {
+		priv->discover = true;
+		ret = fo_discover_select(priv, err, sizeof(err));
+		if (ret < 0) {
+			rte_log(RTE_LOG_ERR, fo_logtype, "net_failover %s: %s\n", name, err);
+			goto fail_subs;
+		}
+		fo_sub_of(priv, FO_PATH_STANDBY)->required = true;
+	}
 	FO_FOREACH_SUB(priv, sub) {
 		if (sub->devargs[0] == '\0')
 			continue;
 		ret = fo_sub_attach(priv, sub); /* logs why it failed */
-		if (ret < 0)
+		if (ret < 0 && sub->required)
 			goto fail_subs;
 	}
 	fo_pick_mac(priv, &dev->data->mac_addrs[0]);
@@ -129,6 +137,7 @@ fo_probe(struct rte_vdev_device *vdev)
 	return 0;
 
 fail_subs:
+	ret = ret < 0 ? ret : -ENODEV;
 	FO_FOREACH_SUB(priv, sub)
 		fo_sub_detach(priv, sub, "probe failed");
 	rte_eth_dev_owner_delete(priv->owner.id);

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <fo_scan.h>
+
+#include "failover_private.h"
+
+/* A discovered pair's VF is looked for again at most this often while absent. */
+#define FO_DISCOVER_RESCAN_NS 1000000000ull
+
+static const char *
+fo_discover_root(const struct fo_private *priv)
+{
+	return priv->args.sysfs[0] != '\0' ? priv->args.sysfs : "/sys";
+}
+
+/* "net_af_packet_failover0_vf": unique per failover port and side. */
+static void
+fo_discover_af_packet(const struct fo_private *priv, const char *side, const char *iface,
+		      char *out, size_t len)
+{
+	const char *suffix = strncmp(priv->name, "net_", 4) == 0 ? priv->name + 4 : priv->name;
+
+	snprintf(out, len, "net_af_packet_%s_%s,iface=%s", suffix, side, iface);
+}
+
+static void
+fo_discover_plan_vf(struct fo_private *priv, const struct fo_scan_vf *vf)
+{
+	struct fo_sub *sub = fo_sub_of(priv, FO_PATH_PRIMARY);
+	struct fo_scan_open_plan plan;
+
+	fo_scan_plan_vf(vf, &plan);
+	sub->devargs[0] = '\0';
+	sub->fallback[0] = '\0';
+	switch (plan.method) {
+	case FO_SCAN_OPEN_PCI:
+		strlcpy(sub->devargs, plan.devargs, sizeof(sub->devargs));
+		if (vf->iface[0] != '\0')
+			fo_discover_af_packet(priv, "vf", vf->iface, sub->fallback,
+					      sizeof(sub->fallback));
+		break;
+	case FO_SCAN_OPEN_AF_PACKET:
+		fo_discover_af_packet(priv, "vf", vf->iface, sub->devargs, sizeof(sub->devargs));
+		break;
+	default:
+		break;
+	}
+	FO_LOG(INFO, priv, "primary (VF): %s: %s%s%s", sub->devargs[0] ? sub->devargs : "none",
+	       plan.reason, sub->fallback[0] ? "; fallback " : "", sub->fallback);
+}
+
+static void
+fo_discover_plan_synthetic(struct fo_private *priv, const struct fo_scan_pair *pair)
+{
+	struct fo_sub *sub = fo_sub_of(priv, FO_PATH_STANDBY);
+	const char *iface = pair->synthetic.iface;
+	struct fo_scan_open_plan plan;
+
+	fo_scan_plan_synthetic(pair, &plan);
+	sub->devargs[0] = '\0';
+	sub->fallback[0] = '\0';
+	switch (plan.method) {
+	case FO_SCAN_OPEN_NETVSC:
+	case FO_SCAN_OPEN_VIRTIO_PCI:
+		strlcpy(sub->devargs, plan.devargs, sizeof(sub->devargs));
+		if (iface[0] != '\0')
+			fo_discover_af_packet(priv, "syn", iface, sub->fallback,
+					      sizeof(sub->fallback));
+		break;
+	case FO_SCAN_OPEN_TAP:
+	case FO_SCAN_OPEN_AF_PACKET:
+		/* Until the TAP exception path lands, AF_PACKET stands in for it. */
+		fo_discover_af_packet(priv, "syn", iface, sub->devargs, sizeof(sub->devargs));
+		break;
+	default:
+		break;
+	}
+	FO_LOG(INFO, priv, "standby (synthetic %s): %s: %s%s%s", pair->synthetic.id,
+	       sub->devargs[0] ? sub->devargs : "none", plan.reason,
+	       sub->fallback[0] ? "; fallback " : "", sub->fallback);
+}
+
+static bool
+fo_discover_match(const struct fo_private *priv, const struct fo_scan_pair *pair)
+{
+	const char *iface = priv->args.iface;
+
+	if (iface[0] != '\0' && strcmp(pair->synthetic.iface, iface) != 0 &&
+	    strcmp(pair->synthetic.master, iface) != 0 &&
+	    !(pair->has_vf && strcmp(pair->vf.iface, iface) == 0))
+		return false;
+	if (priv->args.has_mac &&
+	    (!pair->mac_known || memcmp(pair->mac, priv->args.mac, RTE_ETHER_ADDR_LEN) != 0))
+		return false;
+	return true;
+}
+
+/* "found: eth0 (00:0d:3a:..., VF enP1s1), ..." for a selector that matched nothing. */
+static void
+fo_discover_list(const struct fo_scan_result *res, char *out, size_t len)
+{
+	size_t used = 0;
+	size_t i;
+
+	out[0] = '\0';
+	for (i = 0; i < res->n_pairs && used < len; i++) {
+		const struct fo_scan_pair *p = &res->pairs[i];
+		char mac[FO_SCAN_MAC_STR_SIZE] = "unknown MAC";
+
+		if (p->mac_known)
+			fo_scan_format_mac(p->mac, mac);
+		used += snprintf(out + used, len - used, "%s%s (%s, %s%s)", i ? ", " : "",
+				 p->synthetic.iface[0] ? p->synthetic.iface : p->synthetic.id, mac,
+				 p->has_vf ? "VF " : "no VF",
+				 p->has_vf ? (p->vf.iface[0] ? p->vf.iface : p->vf.pci) : "");
+	}
+}
+
+static int
+fo_discover_scan(const struct fo_private *priv, struct fo_scan_result **res, char *err,
+		 size_t errlen)
+{
+	struct fo_scan_options opts = {
+		.root = fo_discover_root(priv),
+		.perm_addr = fo_scan_netlink_perm_addr,
+	};
+	char why[FO_ERR_MAX];
+	size_t i;
+
+	if (fo_scan_run(&opts, res, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "discovery under %s failed: %s", opts.root, why);
+		return -ENOENT;
+	}
+	for (i = 0; i < (*res)->n_warnings; i++)
+		FO_LOG(DEBUG, priv, "discovery: %s", (*res)->warnings[i]);
+	return 0;
+}
+
+/* Choose the pair (first, or by iface= / mac=) and plan both sides. */
+int
+fo_discover_select(struct fo_private *priv, char *err, size_t errlen)
+{
+	struct fo_scan_result *res;
+	const struct fo_scan_pair *pair = NULL;
+	char found[FO_ERR_MAX];
+	size_t i;
+
+	if (fo_discover_scan(priv, &res, err, errlen) < 0)
+		return -ENOENT;
+	for (i = 0; i < res->n_pairs && pair == NULL; i++)
+		if (fo_discover_match(priv, &res->pairs[i]))
+			pair = &res->pairs[i];
+	if (pair == NULL) {
+		fo_discover_list(res, found, sizeof(found));
+		if (res->n_pairs == 0)
+			snprintf(err, errlen,
+				 "no failover pair under %s (no netvsc, no virtio-net with STANDBY)",
+				 fo_discover_root(priv));
+		else
+			snprintf(err, errlen, "no failover pair matches%s%s%s; found: %s",
+				 priv->args.iface[0] ? " iface=" : "", priv->args.iface,
+				 priv->args.has_mac ? " and mac=" : "", found);
+		fo_scan_result_free(res);
+		return -ENODEV;
+	}
+	priv->pair_mac_known = pair->mac_known;
+	memcpy(priv->pair_mac, pair->mac, RTE_ETHER_ADDR_LEN);
+	strlcpy(priv->pair_id, pair->synthetic.id, sizeof(priv->pair_id));
+	FO_LOG(INFO, priv, "discovered %s pair %s under %s", fo_scan_kind_name(pair->kind),
+	       pair->synthetic.iface[0] ? pair->synthetic.iface : pair->synthetic.id,
+	       fo_discover_root(priv));
+	fo_discover_plan_synthetic(priv, pair);
+	fo_discover_plan_vf(priv, pair->has_vf ? &pair->vf : NULL);
+	fo_scan_result_free(res);
+	return 0;
+}
+
+static uint64_t
+fo_discover_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * While the pair's VF is absent, look for it again (it may come back at
+ * another PCI address or under another name): same synthetic NIC, VF by
+ * MAC. Rate-limited: sysfs walks are not free.
+ */
+void
+fo_discover_refresh(struct fo_private *priv)
+{
+	struct fo_sub *vf = fo_sub_of(priv, FO_PATH_PRIMARY);
+	struct fo_scan_result *res;
+	char err[FO_ERR_MAX];
+	char before[FO_DEVARGS_MAX];
+	uint64_t now = fo_discover_now_ns();
+	size_t i;
+
+	if (!priv->discover || vf->present || now < priv->next_rescan_ns)
+		return;
+	priv->next_rescan_ns = now + FO_DISCOVER_RESCAN_NS;
+	if (fo_discover_scan(priv, &res, err, sizeof(err)) < 0) {
+		FO_LOG(DEBUG, priv, "%s", err);
+		return;
+	}
+	strlcpy(before, vf->devargs, sizeof(before));
+	for (i = 0; i < res->n_pairs; i++) {
+		const struct fo_scan_pair *p = &res->pairs[i];
+
+		if (strcmp(p->synthetic.id, priv->pair_id) != 0)
+			continue;
+		if (p->has_vf) {
+			struct fo_scan_open_plan plan;
+
+			fo_scan_plan_vf(&p->vf, &plan);
+			if (plan.method != FO_SCAN_OPEN_NONE)
+				fo_discover_plan_vf(priv, &p->vf);
+		}
+		break;
+	}
+	if (strcmp(before, vf->devargs) != 0)
+		vf->probe_failures = 0;
+	fo_scan_result_free(res);
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Discovery in the PMD over a generated Azure tree (run in a network
+# namespace of its own, so that no netdev named in the tree exists and the
+# machine's own interfaces are never opened): pair selection by iface= and
+# mac=, one INFO line per decision, and a clear error listing what was found
+# when a selector matches nothing.
+set -uo pipefail
+so=$1
+top=$(cd "$(dirname "$0")/../.." && pwd)
+command -v dpdk-testpmd >/dev/null || { echo "skipped: dpdk-testpmd not installed"; exit 77; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+python3 "$top/test/scan/gen_fixtures.py" "$work" azure_gen1 >/dev/null || exit 1
+tree=$work/azure_gen1
+fail=0
+
+run() {
+	timeout 60 dpdk-testpmd -l 0 --no-huge -m 256 --no-pci --file-prefix "fodisc-$$" \
+		-d "$so" --vdev "net_failover0,sysfs=$tree,$1" --log-level=lib.eal:warning \
+		--log-level=pmd.net.failover:info -- --total-num-mbufs=2048 </dev/null >"$work/out" 2>&1
+}
+expect() { # pattern description
+	if grep -q -- "$1" "$work/out"; then
+		echo "ok: $2"
+	else
+		echo "FAIL: $2: no line matching '$1' in:"
+		cat "$work/out"
+		fail=1
+	fi
+}
+
+run "iface=nosuch0" && { echo "FAIL: iface=nosuch0 accepted"; fail=1; }
+expect "no failover pair matches iface=nosuch0; found: eth0 (00:0d:3a:03:16:46, VF enP53091s1np0), eth1 (00:0d:3a:03:16:47, VF enP2969s2), eth2 (00:0d:3a:03:16:48, no VF)" \
+	"unmatched iface= lists the pairs found"
+
+# eth1 by its VF's name: the VF is opened by PCI address (mlx5 is bifurcated),
+# which fails with --no-pci, then through its netdev, absent here: the VF is
+# optional. The kernel-held synthetic NIC is required: the probe fails naming it.
+run "iface=enP2969s2" && { echo "FAIL: probe succeeded with no netdev present"; fail=1; }
+expect "discovered netvsc pair eth1 under $tree" "pair chosen by the VF's name"
+expect "primary (VF): 0b99:00:02.0: .*mlx5_core.*; fallback net_af_packet_failover0_vf,iface=enP2969s2" \
+	"VF decision: PCI address, netdev fallback"
+expect "standby (synthetic .*): net_af_packet_failover0_syn,iface=eth1: " "synthetic decision: kernel netdev"
+expect "primary: falling back to its kernel netdev: net_af_packet_failover0_vf,iface=enP2969s2" \
+	"VF fallback logged"
+expect 'standby sub-device "net_af_packet_failover0_syn,iface=eth1" did not probe' \
+	"missing synthetic netdev named"
+
+run "mac=00:0d:3a:03:16:48"
+expect "discovered netvsc pair eth2" "pair chosen by mac="
+expect "primary (VF): none: " "a pair without a VF is taken as it is"
+exit $fail
