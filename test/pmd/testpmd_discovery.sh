@@ -10,7 +10,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 command -v dpdk-testpmd >/dev/null || { echo "skipped: dpdk-testpmd not installed"; exit 77; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-python3 "$top/test/scan/gen_fixtures.py" "$work" azure_gen1 >/dev/null || exit 1
+python3 "$top/test/scan/gen_fixtures.py" "$work" azure_gen1 dpdk_bound >/dev/null || exit 1
 tree=$work/azure_gen1
 fail=0
 
@@ -49,4 +49,12 @@ expect 'standby sub-device "net_af_packet_failover0_syn,iface=eth1" did not prob
 run "mac=00:0d:3a:03:16:48"
 expect "discovered netvsc pair eth2" "pair chosen by mac="
 expect "primary (VF): none: " "a pair without a VF is taken as it is"
+# A netvsc bound to uio_hv_generic: opened by net_netvsc through its VMBus
+# id; vfio-pci VFs with no netdev are paired by the MAC of their port.
+tree=$work/dpdk_bound
+run "iface=f8615163-0005-1000-2000-00224800aa05" && { echo "FAIL: probe succeeded"; fail=1; }
+expect "needs an interface name" "iface= takes netdev names only"
+run "mac=00:22:48:00:aa:06"
+expect "primary (VF): 2 DPDK-bound VF(s) without a netdev: paired by the MAC of their port" \
+	"vfio-pci VFs kept as candidates"
 exit $fail

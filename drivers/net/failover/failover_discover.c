@@ -141,6 +141,61 @@ fo_discover_scan(const struct fo_private *priv, struct fo_scan_result **res, cha
 	return 0;
 }
 
+static void
+fo_discover_candidates(struct fo_private *priv, const struct fo_scan_result *res,
+		       const struct fo_scan_pair *pair)
+{
+	size_t i;
+
+	priv->n_vf_candidates = 0;
+	if (pair->has_vf)
+		return;
+	for (i = 0; i < res->n_vf_candidates && priv->n_vf_candidates < FO_MAX_VF_CANDIDATES;
+	     i++) {
+		struct fo_scan_open_plan plan;
+
+		fo_scan_plan_vf(&res->vf_candidates[i], &plan);
+		if (plan.method == FO_SCAN_OPEN_PCI)
+			strlcpy(priv->vf_candidates[priv->n_vf_candidates++], plan.devargs,
+				sizeof(priv->vf_candidates[0]));
+	}
+	if (priv->n_vf_candidates > 0)
+		FO_LOG(INFO, priv, "primary (VF): %u DPDK-bound VF(s) without a netdev: paired by the MAC of their port",
+		       priv->n_vf_candidates);
+}
+
+/*
+ * A VF bound to vfio-pci has no netdev and so no MAC in sysfs: probe each
+ * candidate and keep the one whose port has the pair's MAC (the synthetic
+ * port's when sysfs did not know it either).
+ */
+int
+fo_discover_attach_candidate(struct fo_private *priv, struct fo_sub *sub)
+{
+	struct fo_sub *syn = fo_sub_of(priv, FO_PATH_STANDBY);
+	struct rte_ether_addr want, got;
+	unsigned int i;
+
+	if (priv->pair_mac_known)
+		memcpy(want.addr_bytes, priv->pair_mac, RTE_ETHER_ADDR_LEN);
+	else if (!syn->present || rte_eth_macaddr_get(syn->port_id, &want) != 0)
+		return -ENODEV;
+	for (i = 0; i < priv->n_vf_candidates; i++) {
+		strlcpy(sub->devargs, priv->vf_candidates[i], sizeof(sub->devargs));
+		sub->probe_failures = 1; /* candidates are tried quietly */
+		if (fo_sub_attach(priv, sub) < 0)
+			continue;
+		if (rte_eth_macaddr_get(sub->port_id, &got) == 0 &&
+		    rte_is_same_ether_addr(&got, &want)) {
+			FO_LOG(INFO, priv, "primary (VF): %s has the pair's MAC", sub->devargs);
+			return 0;
+		}
+		fo_sub_detach(priv, sub, "another NIC's VF");
+	}
+	sub->devargs[0] = '\0';
+	return -ENODEV;
+}
+
 /* Choose the pair (first, or by iface= / mac=) and plan both sides. */
 int
 fo_discover_select(struct fo_private *priv, char *err, size_t errlen)
@@ -176,6 +231,7 @@ fo_discover_select(struct fo_private *priv, char *err, size_t errlen)
 	       fo_discover_root(priv));
 	fo_discover_plan_synthetic(priv, pair);
 	fo_discover_plan_vf(priv, pair->has_vf ? &pair->vf : NULL);
+	fo_discover_candidates(priv, res, pair);
 	fo_scan_result_free(res);
 	return 0;
 }
@@ -224,9 +280,12 @@ fo_discover_refresh(struct fo_private *priv)
 			if (plan.method != FO_SCAN_OPEN_NONE)
 				fo_discover_plan_vf(priv, &p->vf);
 		}
+		fo_discover_candidates(priv, res, p);
 		break;
 	}
 	if (strcmp(before, vf->devargs) != 0)
 		vf->probe_failures = 0;
 	fo_scan_result_free(res);
+	if (vf->devargs[0] == '\0' && priv->n_vf_candidates > 0)
+		fo_discover_attach_candidate(priv, vf);
 }

@@ -47,6 +47,8 @@ struct fo_queue {
 	struct fo_private *priv;
 } __rte_cache_aligned;
 
+#define FO_MAX_VF_CANDIDATES 8
+
 #define FO_VERIFY_MTU 0x1
 #define FO_VERIFY_MAC 0x2
 
@@ -94,6 +96,9 @@ struct fo_private {
 	bool pair_mac_known;
 	uint8_t pair_mac[RTE_ETHER_ADDR_LEN];
 	char pair_id[64];         /* synthetic NIC's bus id */
+	/* DPDK-bound VFs with no netdev: paired by the probed port's MAC. */
+	unsigned int n_vf_candidates;
+	char vf_candidates[FO_MAX_VF_CANDIDATES][32];
 	uint64_t next_rescan_ns;  /* CLOCK_MONOTONIC */
 	uint64_t qs_token __rte_cache_aligned;
 };
@@ -152,6 +157,7 @@ int fo_xstats_reset(struct rte_eth_dev *dev);
 /* failover_discover.c */
 int fo_discover_select(struct fo_private *priv, char *err, size_t errlen);
 void fo_discover_refresh(struct fo_private *priv);
+int fo_discover_attach_candidate(struct fo_private *priv, struct fo_sub *sub);
 
 /* failover_flow.c */
 int fo_flow_ops_get(struct rte_eth_dev *dev, const struct rte_flow_ops **ops);

@@ -189,7 +189,9 @@ fo_service_run(struct fo_private *priv)
 	fo_sub_process_removals(priv);
 	fo_discover_refresh(priv);
 	FO_FOREACH_SUB(priv, sub) {
-		if (sub->devargs[0] == '\0' || priv->closing)
+		if (priv->closing)
+			continue;
+		if (sub->devargs[0] == '\0')
 			continue;
 		if (!sub->present)
 			fo_sub_attach(priv, sub);

@@ -126,6 +126,8 @@ fo_probe(struct rte_vdev_device *vdev)
 		if (ret < 0 && sub->required)
 			goto fail_subs;
 	}
+	if (priv->n_vf_candidates > 0)
+		fo_discover_attach_candidate(priv, fo_sub_of(priv, FO_PATH_PRIMARY));
 	fo_pick_mac(priv, &dev->data->mac_addrs[0]);
 
 	fo_service_start(priv);
