@@ -557,6 +557,9 @@ case_replay_tap(void)
 		rte_delay_us_sleep(1000);
 	CHECK(spied_ops != NULL, "the re-added primary was seen");
 	CHECK(status().primary.present && status().primary.attach_count == 2, "primary back");
+	/* Make before break: back on it once its (new) netdev has carrier. */
+	while (status().active != RTE_PMD_FAILOVER_PATH_PRIMARY && rte_get_timer_cycles() < deadline)
+		rte_delay_us_sleep(1000);
 	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "on the primary again");
 
 	flags = sysfs_value("fo_vf", "flags", 16);

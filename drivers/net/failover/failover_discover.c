@@ -37,6 +37,7 @@ fo_discover_plan_vf(struct fo_private *priv, const struct fo_scan_vf *vf)
 	fo_scan_plan_vf(vf, &plan);
 	sub->devargs[0] = '\0';
 	sub->fallback[0] = '\0';
+	strlcpy(sub->ifname, vf != NULL ? vf->iface : "", sizeof(sub->ifname));
 	switch (plan.method) {
 	case FO_SCAN_OPEN_PCI:
 		strlcpy(sub->devargs, plan.devargs, sizeof(sub->devargs));
@@ -64,6 +65,7 @@ fo_discover_plan_synthetic(struct fo_private *priv, const struct fo_scan_pair *p
 	fo_scan_plan_synthetic(pair, &plan);
 	sub->devargs[0] = '\0';
 	sub->fallback[0] = '\0';
+	strlcpy(sub->ifname, iface, sizeof(sub->ifname));
 	switch (plan.method) {
 	case FO_SCAN_OPEN_NETVSC:
 	case FO_SCAN_OPEN_VIRTIO_PCI:

@@ -155,6 +155,7 @@ fo_dev_close(struct rte_eth_dev *dev)
 	if (priv->started)
 		fo_dev_stop(dev);
 	priv->closing = true;
+	fo_netlink_close(priv);
 	fo_service_stop(priv);
 	fo_lock(priv);
 	FO_FOREACH_SUB(priv, sub)

@@ -67,6 +67,10 @@ struct fo_sub {
 	bool link_up;
 	bool lsc_intr;      /* the sub-device raises LSC itself */
 	bool gone;          /* removal announced (RMV) or under way */
+	char ifname[16];    /* kernel netdev behind it, "" if none */
+	unsigned int ifindex; /* of that netdev when attached: older events are stale */
+	bool nl_known;      /* the netdev's state below is known */
+	bool nl_up;         /* netdev admin up with carrier */
 	uint64_t attach_count;
 	uint64_t probe_failures;
 	uint64_t replay_mismatches;
@@ -100,6 +104,8 @@ struct fo_private {
 	unsigned int n_vf_candidates;
 	char vf_candidates[FO_MAX_VF_CANDIDATES][32];
 	uint64_t next_rescan_ns;  /* CLOCK_MONOTONIC */
+	struct fo_netlink *netlink;
+	bool nl_pending;          /* interrupt thread only */
 	uint64_t qs_token __rte_cache_aligned;
 };
 
@@ -158,6 +164,12 @@ int fo_xstats_reset(struct rte_eth_dev *dev);
 int fo_discover_select(struct fo_private *priv, char *err, size_t errlen);
 void fo_discover_refresh(struct fo_private *priv);
 int fo_discover_attach_candidate(struct fo_private *priv, struct fo_sub *sub);
+
+/* failover_netlink.c */
+struct fo_netlink;
+int fo_netlink_open(struct fo_private *priv);
+void fo_netlink_close(struct fo_private *priv);
+void fo_netlink_query(struct fo_private *priv, struct fo_sub *sub);
 
 /* failover_flow.c */
 int fo_flow_ops_get(struct rte_eth_dev *dev, const struct rte_flow_ops **ops);

@@ -110,6 +110,23 @@ fo_sub_callbacks(struct fo_private *priv, struct fo_sub *sub, bool on)
 	}
 }
 
+/* The kernel netdev a sub-device sits on: its iface= devarg, if any. */
+static void
+fo_sub_ifname(struct fo_sub *sub, const char *devargs)
+{
+	const char *p = strstr(devargs, "iface=");
+	size_t n;
+
+	if (p == NULL || (p != devargs && p[-1] != ','))
+		return; /* keep what discovery said (a PCI VF's netdev) */
+	p += strlen("iface=");
+	n = strcspn(p, ",");
+	if (n >= sizeof(sub->ifname))
+		n = sizeof(sub->ifname) - 1;
+	memcpy(sub->ifname, p, n);
+	sub->ifname[n] = '\0';
+}
+
 /*
  * Probe one way of opening the sub-device (EAL hot-plug) and take ownership
  * of its port. Failures are logged at level, once per absence.
@@ -159,6 +176,8 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *devar
 		       rte_strerror(-ret));
 		return ret;
 	}
+	fo_sub_ifname(sub, devargs);
+	fo_netlink_query(priv, sub);
 	sub->port_id = port;
 	sub->present = true;
 	sub->configured = false;
@@ -226,6 +245,7 @@ fo_sub_bring_up(struct fo_private *priv, struct fo_sub *sub)
 		fo_flow_replay(priv, sub);
 		fo_replay_check(priv, sub);
 		sub->started = true;
+		fo_netlink_query(priv, sub); /* starting may have raised its carrier */
 		fo_sub_link_refresh(priv, sub);
 		FO_LOG(INFO, priv, "%s %s started, link %s", fo_sub_role(sub), sub->name,
 		       sub->link_up ? "up" : "down");
@@ -241,8 +261,9 @@ fo_sub_link_refresh(struct fo_private *priv, struct fo_sub *sub)
 
 	if (!sub->present || sub->gone)
 		return;
+	/* A kernel netdev's carrier counts too: AF_PACKET reports link up always. */
 	up = rte_eth_link_get_nowait(sub->port_id, &link) == 0 &&
-	     link.link_status == RTE_ETH_LINK_UP;
+	     link.link_status == RTE_ETH_LINK_UP && (!sub->nl_known || sub->nl_up);
 	if (up != sub->link_up)
 		FO_LOG(INFO, priv, "%s %s link %s", fo_sub_role(sub), sub->name,
 		       up ? "up" : "down");

@@ -38,25 +38,27 @@
  * correct ones untouched. Adds an ingress qdisc where there is none (an
  * existing ingress or clsact qdisc is used as is). Fails with -ENODEV when
  * an interface does not exist, -EBUSY when our priority is used by a filter
- * that is not ours. On failure nothing of ours is left on either interface.
+ * that is not ours. On failure nothing of ours is left on either interface
+ * (filters, and the ingress qdiscs this call added).
  */
-int fo_tc_redirect_install(const char *syn_ifname, const char *tap_ifname,
-			   char *err, size_t errlen);
+int fo_tc_redirect_install(const char *syn_ifname, const char *tap_ifname, char *err,
+			   size_t errlen);
 
 /*
  * Remove our filters from both interfaces; then delete an ingress qdisc
- * (never clsact) that holds no filter any more. An interface that does not
- * exist is not an error (nothing to remove, noted in err).
+ * (never clsact) that holds no filter any more, whoever added it: the
+ * kernel does not say who did, and an empty ingress qdisc does nothing.
+ * An interface that does not exist is not an error (nothing to remove,
+ * noted in err); the other one is still cleaned up.
  */
-int fo_tc_redirect_remove(const char *syn_ifname, const char *tap_ifname,
-			  char *err, size_t errlen);
+int fo_tc_redirect_remove(const char *syn_ifname, const char *tap_ifname, char *err, size_t errlen);
 
 /*
  * *installed = true when each interface has exactly one filter of ours,
  * redirecting everything to the egress of the other interface. A missing
  * interface gives *installed = false and 0 (noted in err).
  */
-int fo_tc_redirect_check(const char *syn_ifname, const char *tap_ifname,
-			 bool *installed, char *err, size_t errlen);
+int fo_tc_redirect_check(const char *syn_ifname, const char *tap_ifname, bool *installed, char *err,
+			 size_t errlen);
 
 #endif /* FAILOVER_TC_H */
