@@ -28,6 +28,17 @@ fo_discover_af_packet(const struct fo_private *priv, const char *side, const cha
 	snprintf(out, len, "net_af_packet_%s_%s,iface=%s", suffix, side, iface);
 }
 
+/* net_tap named after the port; its netdev "ft_failover0" fits IFNAMSIZ. */
+static void
+fo_discover_tap(const struct fo_private *priv, const char *iface, struct fo_sub *sub)
+{
+	const char *suffix = strncmp(priv->name, "net_", 4) == 0 ? priv->name + 4 : priv->name;
+
+	snprintf(sub->tc_tap, sizeof(sub->tc_tap), "ft_%.12s", suffix);
+	strlcpy(sub->tc_syn, iface, sizeof(sub->tc_syn));
+	snprintf(sub->devargs, sizeof(sub->devargs), "net_tap_%s,iface=%s", suffix, sub->tc_tap);
+}
+
 static void
 fo_discover_plan_vf(struct fo_private *priv, const struct fo_scan_vf *vf)
 {
@@ -65,6 +76,7 @@ fo_discover_plan_synthetic(struct fo_private *priv, const struct fo_scan_pair *p
 	fo_scan_plan_synthetic(pair, &plan);
 	sub->devargs[0] = '\0';
 	sub->fallback[0] = '\0';
+	sub->tc_syn[0] = '\0';
 	strlcpy(sub->ifname, iface, sizeof(sub->ifname));
 	switch (plan.method) {
 	case FO_SCAN_OPEN_NETVSC:
@@ -75,8 +87,11 @@ fo_discover_plan_synthetic(struct fo_private *priv, const struct fo_scan_pair *p
 					      sizeof(sub->fallback));
 		break;
 	case FO_SCAN_OPEN_TAP:
+		/* The exception path: a TAP, and tc redirects it to the kernel netdev. */
+		fo_discover_tap(priv, iface, sub);
+		fo_discover_af_packet(priv, "syn", iface, sub->fallback, sizeof(sub->fallback));
+		break;
 	case FO_SCAN_OPEN_AF_PACKET:
-		/* Until the TAP exception path lands, AF_PACKET stands in for it. */
 		fo_discover_af_packet(priv, "syn", iface, sub->devargs, sizeof(sub->devargs));
 		break;
 	default:

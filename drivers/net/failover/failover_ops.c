@@ -119,11 +119,8 @@ fo_dev_stop(struct rte_eth_dev *dev)
 	/* The application has stopped polling: no grace period to wait for. */
 	priv->started = false;
 	fo_switch_evaluate(priv, "port stop");
-	FO_FOREACH_SUB(priv, sub) {
-		if (sub->present && sub->started)
-			rte_eth_dev_stop(sub->port_id);
-		sub->started = false;
-	}
+	FO_FOREACH_SUB(priv, sub)
+		fo_sub_stop(priv, sub);
 	dev->data->dev_started = 0;
 	fo_unlock(priv);
 	return 0;

@@ -69,6 +69,11 @@ struct fo_sub {
 	bool gone;          /* removal announced (RMV) or under way */
 	char ifname[16];    /* kernel netdev behind it, "" if none */
 	unsigned int ifindex; /* of that netdev when attached: older events are stale */
+	/* TAP exception path: kernel-held synthetic netdev <-> this TAP, by tc. */
+	char tc_syn[16];
+	char tc_tap[16];
+	bool via_tap;      /* attached through the TAP, not the fallback */
+	bool tc_installed;
 	bool nl_known;      /* the netdev's state below is known */
 	bool nl_up;         /* netdev admin up with carrier */
 	uint64_t attach_count;
@@ -144,6 +149,7 @@ int fo_sub_bring_up(struct fo_private *priv, struct fo_sub *sub);
 void fo_sub_detach(struct fo_private *priv, struct fo_sub *sub, const char *why);
 void fo_sub_link_refresh(struct fo_private *priv, struct fo_sub *sub);
 void fo_sub_process_removals(struct fo_private *priv);
+void fo_sub_stop(struct fo_private *priv, struct fo_sub *sub);
 
 /* failover_replay.c */
 int fo_replay_configure(struct fo_private *priv, struct fo_sub *sub);

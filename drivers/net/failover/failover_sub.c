@@ -8,6 +8,7 @@
 #include <rte_devargs.h>
 
 #include "failover_private.h"
+#include "failover_tc.h"
 
 static const char *
 fo_sub_role(const struct fo_sub *sub)
@@ -176,7 +177,12 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *devar
 		       rte_strerror(-ret));
 		return ret;
 	}
-	fo_sub_ifname(sub, devargs);
+	/* Through the TAP the link that matters is the synthetic netdev's. */
+	sub->via_tap = sub->tc_syn[0] != '\0' && devargs == sub->devargs;
+	if (sub->tc_syn[0] != '\0')
+		strlcpy(sub->ifname, sub->tc_syn, sizeof(sub->ifname));
+	else
+		fo_sub_ifname(sub, devargs);
 	fo_netlink_query(priv, sub);
 	sub->port_id = port;
 	sub->present = true;
@@ -218,6 +224,48 @@ fo_sub_attach(struct fo_private *priv, struct fo_sub *sub)
 }
 
 /*
+ * Redirect the kernel-held synthetic netdev to the TAP and back. Rules of
+ * a killed process are found and replaced by the module.
+ */
+static void
+fo_sub_tc_install(struct fo_private *priv, struct fo_sub *sub)
+{
+	char err[FO_ERR_MAX];
+
+	if (fo_tc_redirect_install(sub->tc_syn, sub->tc_tap, err, sizeof(err)) < 0) {
+		FO_LOG(ERR, priv, "standby: TAP exception path %s <-> %s: %s", sub->tc_syn,
+		       sub->tc_tap, err);
+		return;
+	}
+	sub->tc_installed = true;
+	FO_LOG(INFO, priv, "standby: kernel netdev %s redirected to TAP %s and back", sub->tc_syn,
+	       sub->tc_tap);
+}
+
+static void
+fo_sub_tc_remove(struct fo_private *priv, struct fo_sub *sub)
+{
+	char err[FO_ERR_MAX];
+
+	if (!sub->tc_installed)
+		return;
+	if (fo_tc_redirect_remove(sub->tc_syn, sub->tc_tap, err, sizeof(err)) < 0)
+		FO_LOG(WARNING, priv, "standby: removing tc redirect %s <-> %s: %s", sub->tc_syn,
+		       sub->tc_tap, err);
+	sub->tc_installed = false;
+}
+
+/* Stop a started sub-device (the port stops, or it leaves). */
+void
+fo_sub_stop(struct fo_private *priv, struct fo_sub *sub)
+{
+	fo_sub_tc_remove(priv, sub);
+	if (sub->present && sub->started)
+		rte_eth_dev_stop(sub->port_id);
+	sub->started = false;
+}
+
+/*
  * Make before break: configure, replay, start and read back a sub-device;
  * the switch rules consider it only once it is started.
  */
@@ -244,6 +292,8 @@ fo_sub_bring_up(struct fo_private *priv, struct fo_sub *sub)
 		}
 		fo_flow_replay(priv, sub);
 		fo_replay_check(priv, sub);
+		if (sub->via_tap)
+			fo_sub_tc_install(priv, sub);
 		sub->started = true;
 		fo_netlink_query(priv, sub); /* starting may have raised its carrier */
 		fo_sub_link_refresh(priv, sub);
@@ -283,6 +333,7 @@ fo_sub_detach(struct fo_private *priv, struct fo_sub *sub, const char *why)
 	fo_stats_fold(priv, sub);
 	fo_sub_callbacks(priv, sub, false);
 	fo_flow_forget_sub(priv, sub);
+	fo_sub_tc_remove(priv, sub);
 	rte_eth_dev_stop(port);
 	rte_eth_dev_close(port);
 	if (rte_eal_hotplug_remove(sub->bus, sub->name) < 0)
