@@ -6,13 +6,27 @@ set -euo pipefail
 so=$1
 command -v dpdk-testpmd >/dev/null || { echo "skipped: dpdk-testpmd not installed"; exit 77; }
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
 
-eal=(-l 0,1 --no-huge -m 512 --no-pci --file-prefix "fotpmd-$$" -d "$so"
+prefix="fotpmd-$$"
+eal=(-l 0,1 --no-huge -m 512 --no-pci --file-prefix "$prefix" -d "$so"
 	--vdev 'net_failover0,primary=(net_null0,size=64),standby=(net_ring0)' --log-level=lib.eal:warning)
-(sleep 2; echo) | timeout 60 dpdk-testpmd "${eal[@]}" -- --forward-mode=io \
+tel=$(mktemp)
+trap 'rm -f "$out" "$tel"' EXIT
+# While it forwards, ask telemetry for the port's state.
+(sleep 1.5; python3 - "/var/run/dpdk/$prefix/dpdk_telemetry.v2" >"$tel" 2>&1 <<'PY'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect(sys.argv[1])
+json.loads(s.recv(16384))
+for cmd in ("/failover/list", "/failover/status,0"):
+    s.send(cmd.encode())
+    print(json.dumps(json.loads(s.recv(16384))))
+PY
+) &
+(sleep 3; echo) | timeout 60 dpdk-testpmd "${eal[@]}" -- --forward-mode=io \
 	--port-topology=loop --total-num-mbufs=8192 --nb-cores=1 >"$out" 2>&1 || {
 	cat "$out"; echo "FAIL: testpmd exited non-zero"; exit 1; }
+wait
 
 ports=$(grep -c "^Configuring Port" "$out" || true)
 [ "$ports" = 1 ] || { cat "$out"; echo "FAIL: testpmd configured $ports ports, expected only net_failover0"; exit 1; }
@@ -21,3 +35,13 @@ tx=$(awk '/Accumulated forward statistics/{f=1} f && /TX-packets:/{print $2; exi
 [ -n "$rx" ] && [ "$rx" -gt 0 ] || { cat "$out"; echo "FAIL: nothing forwarded"; exit 1; }
 [ "$rx" = "$tx" ] || { cat "$out"; echo "FAIL: received $rx, sent $tx"; exit 1; }
 echo "ok: forwarded $rx packets through net_failover0 with one port visible"
+python3 - "$tel" <<'PY' || { cat "$tel"; echo "FAIL: telemetry"; exit 1; }
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+lst = json.loads(lines[0])["/failover/list"]
+st = json.loads(lines[1])["/failover/status"]
+assert lst == [0], lst
+assert st["active"] == "primary" and st["switch_count"] == 1, st
+assert st["primary"]["present"] == 1 and st["standby"]["link_up"] == 1, st
+print("ok: telemetry /failover/list", lst, "/failover/status,0 active", st["active"])
+PY
