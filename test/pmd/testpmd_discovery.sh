@@ -40,10 +40,15 @@ run "iface=enP2969s2" && { echo "FAIL: probe succeeded with no netdev present"; 
 expect "discovered netvsc pair eth1 under $tree" "pair chosen by the VF's name"
 expect "primary (VF): 0b99:00:02.0: .*mlx5_core.*; fallback net_af_packet_failover0_vf,iface=enP2969s2" \
 	"VF decision: PCI address, netdev fallback"
-expect "standby (synthetic .*): net_af_packet_failover0_syn,iface=eth1: " "synthetic decision: kernel netdev"
+expect "standby (synthetic .*): net_tap_failover0,iface=ft_failover0: .*TAP exception path.*; fallback net_af_packet_failover0_syn,iface=eth1" \
+	"synthetic decision: TAP exception path, AF_PACKET fallback"
+expect 'primary sub-device "0b99:00:02.0": no PCI device 0b99:00:02.0 on this machine' \
+	"absent PCI VF not probed"
 expect "primary: falling back to its kernel netdev: net_af_packet_failover0_vf,iface=enP2969s2" \
 	"VF fallback logged"
-expect 'standby sub-device "net_af_packet_failover0_syn,iface=eth1" did not probe' \
+expect 'primary sub-device "net_af_packet_failover0_vf,iface=enP2969s2": netdev enP2969s2 does not exist' \
+	"absent VF netdev named"
+expect 'standby sub-device "net_af_packet_failover0_syn,iface=eth1": netdev eth1 does not exist' \
 	"missing synthetic netdev named"
 
 run "mac=00:0d:3a:03:16:48"

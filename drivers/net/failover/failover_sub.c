@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
 #include <errno.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_bus.h>
 #include <rte_dev.h>
@@ -128,6 +132,40 @@ fo_sub_ifname(struct fo_sub *sub, const char *devargs)
 	sub->ifname[n] = '\0';
 }
 
+static bool
+fo_sub_netdev_exists(const char *ifname)
+{
+	return ifname[0] != '\0' && if_nametoindex(ifname) != 0;
+}
+
+/* Is what devargs names here? Unknown kinds are taken as present. */
+static bool
+fo_sub_exists(const struct fo_sub *sub, const char *devargs, char *why, size_t len)
+{
+	char path[PATH_MAX];
+	struct fo_sub probe = {0};
+
+	if (strcmp(sub->bus, "pci") == 0) {
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", sub->name);
+		if (access(path, F_OK) != 0) {
+			snprintf(why, len, "no PCI device %s on this machine", sub->name);
+			return false;
+		}
+	}
+	if (strncmp(sub->name, "net_af_packet", strlen("net_af_packet")) == 0) {
+		fo_sub_ifname(&probe, devargs);
+		if (!fo_sub_netdev_exists(probe.ifname)) {
+			snprintf(why, len, "netdev %s does not exist", probe.ifname);
+			return false;
+		}
+	}
+	if (sub->tc_syn[0] != '\0' && !fo_sub_netdev_exists(sub->tc_syn)) {
+		snprintf(why, len, "synthetic netdev %s does not exist", sub->tc_syn);
+		return false;
+	}
+	return true;
+}
+
 /*
  * Probe one way of opening the sub-device (EAL hot-plug) and take ownership
  * of its port. Failures are logged at level, once per absence.
@@ -138,6 +176,7 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *devar
 {
 	struct rte_devargs da;
 	struct rte_eth_dev_info info;
+	char why[128];
 	bool log = sub->probe_failures == 0;
 	uint16_t port;
 	int ret;
@@ -154,6 +193,17 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *devar
 	strlcpy(sub->name, da.name, sizeof(sub->name));
 	strlcpy(sub->bus, rte_bus_name(da.bus), sizeof(sub->bus));
 	rte_devargs_reset(&da);
+
+	/*
+	 * Probing what is not there costs a PCI bus scan, and a failed vdev
+	 * probe leaves the device in EAL's list: look first.
+	 */
+	if (!fo_sub_exists(sub, devargs, why, sizeof(why))) {
+		if (log)
+			rte_log(level, fo_logtype, "net_failover %s: %s sub-device \"%s\": %s\n",
+				priv->name, fo_sub_role(sub), devargs, why);
+		return -ENODEV;
+	}
 
 	ret = rte_dev_probe(devargs);
 	if (ret < 0 && ret != -EEXIST) {

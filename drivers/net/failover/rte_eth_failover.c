@@ -134,8 +134,10 @@ fo_probe(struct rte_vdev_device *vdev)
 	fo_service_start(priv);
 	rte_eth_dev_probing_finish(dev);
 	FO_LOG(INFO, priv, "port %u: primary=%s standby=%s mac=" RTE_ETHER_ADDR_PRT_FMT,
-	       priv->port_id, args.primary[0] ? args.primary : "(none)",
-	       args.standby[0] ? args.standby : "(none)",
+	       priv->port_id, fo_sub_of(priv, FO_PATH_PRIMARY)->present ?
+	       fo_sub_of(priv, FO_PATH_PRIMARY)->name : "(absent)",
+	       fo_sub_of(priv, FO_PATH_STANDBY)->present ?
+	       fo_sub_of(priv, FO_PATH_STANDBY)->name : "(absent)",
 	       RTE_ETHER_ADDR_BYTES(&dev->data->mac_addrs[0]));
 	return 0;
 
