@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# The main job in miniature, on a fresh Debian 12 machine, as root: builds
-# net_failover, then runs Debian's dpdk-testpmd with net_failover0 over two
-# real sub-devices (net_tap "VF" fo_vf as primary, net_tap "synthetic" fo_syn
-# as standby) in a network namespace of its own. The kernel pings through the
-# VF; the VF's link goes down; traffic continues on the synthetic path; the
-# VF comes back. Prints what happened, then removes everything it made.
+# The live-failover scenario in miniature, on a fresh Debian 12 machine, as
+# root: builds net_failover, makes a guest and a host network namespace joined
+# by two veth pairs (guest syn0 and vf0 with one MAC, as a netvsc NIC and its
+# SR-IOV VF; host hsyn0 and hvf0) and a generated sysfs tree that describes
+# them, runs Debian's dpdk-testpmd (macswap) on --vdev net_failover0,sysfs=TREE
+# in the guest, and sends 10 000 sequence-numbered frames/s from the host on
+# hvf0. The host takes the VF away (hvf0 down, the generator moves to hsyn0 at
+# the same instant), then gives it back. Prints a short timeline of what
+# happened and which path carried what, then removes everything it made.
+# Exit status 0 if traffic went over the synthetic path while the VF was away
+# and came back on the VF after it returned.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -12,77 +17,82 @@ cd "$top"
 say() { printf '%s\n' "$*"; }
 die() { printf 'demo: error: %s\n' "$*" >&2; exit 1; }
 
-[ "$(id -u)" -eq 0 ] || die "run as root (network namespaces, TAP devices)"
+[ "$(id -u)" -eq 0 ] || die "run as root (network namespaces, AF_PACKET, tc)"
 bash devtools/setup.sh >/dev/null
 devtools/build.sh build >/dev/null
 so=$top/build/drivers/net/failover/librte_net_failover.so
+helper=$top/devtools/switchover.py
+# shellcheck source=test/e2e/topology.sh
+. "$top/test/e2e/topology.sh"
 
-ns="fodemo-$$"
 work=$(mktemp -d "$top/build/demo.XXXXXX")
+prefix="fodemo-$$"
 pid=""
+# shellcheck disable=SC2317 # invoked by the EXIT trap
 cleanup() {
+	trap - EXIT INT TERM HUP
 	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		echo quit >&3 2>/dev/null || true
-		sleep 1
+		{ echo >&3; } 2>/dev/null || true # Enter: testpmd stops and exits
+		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 		kill "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 	fi
 	exec 3>&- 2>/dev/null || true
-	ip netns del "$ns" 2>/dev/null || true
-	rm -rf "$work"
+	topo_down # also ends whatever still runs inside the namespaces
+	rm -rf "$work" "/var/run/dpdk/$prefix"
 }
 trap cleanup EXIT
-ip netns add "$ns"
-ip netns exec "$ns" ip link set lo up
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+trap '' PIPE
 
-# testpmd reads its commands from a FIFO, so that the demo can act between them.
+topo_up "fod$$" || die "cannot create network namespaces / veth pairs"
+topo_sysfs "$work/sys"
+say "net_failover demo"
+say "  guest namespace $TOPO_GUEST: syn0 and vf0, both MAC $TOPO_MAC; host namespace $TOPO_HOST: hsyn0, hvf0"
+say "  sysfs tree $work/sys says: syn0 = Hyper-V netvsc, vf0 = its mlx5 VF"
+
+# testpmd reads Enter (= quit) from a FIFO; its output is time-stamped line by
+# line (CLOCK_MONOTONIC, the generator's clock) to place the PMD's log lines.
 mkfifo "$work/cmd"
-ip netns exec "$ns" stdbuf -oL dpdk-testpmd -l 0,1 --no-huge -m 512 --no-pci --file-prefix "$ns" \
-	-d "$so" --log-level=lib.eal:warning --log-level=pmd.net.failover:info \
-	--vdev 'net_failover0,primary=(net_tap0,iface=fo_vf),standby=(net_tap1,iface=fo_syn),poll_ms=10' \
-	-- -i --forward-mode=icmpecho --total-num-mbufs=8192 <"$work/cmd" >"$work/testpmd.log" 2>&1 &
+ip netns exec "$TOPO_GUEST" stdbuf -oL -eL dpdk-testpmd -l 0,1 --no-huge -m 512 \
+	--no-pci --file-prefix "$prefix" -d "$so" --log-level=lib.eal:warning \
+	--vdev "net_failover0,sysfs=$work/sys" -- --forward-mode=macswap \
+	--port-topology=loop --nb-cores=1 --total-num-mbufs=8192 \
+	<"$work/cmd" > >(python3 "$helper" stamp >"$work/testpmd.log") 2>&1 &
 pid=$!
 exec 3>"$work/cmd"
-tpmd() { echo "$1" >&3; sleep "${2:-0.5}"; }
-
-for _ in $(seq 50); do
-	ip netns exec "$ns" ip link show fo_syn >/dev/null 2>&1 && break
-	sleep 0.2
+for _ in $(seq 150); do
+	grep -q "Press enter to exit" "$work/testpmd.log" && break
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.1
 done
-tpmd "start" 1
-ip netns exec "$ns" ip addr add 192.0.2.1/24 dev fo_vf
-ip netns exec "$ns" ip addr add 198.51.100.1/24 dev fo_syn
-ip netns exec "$ns" ip link set fo_vf up
-ip netns exec "$ns" ip link set fo_syn up
+if ! grep -q "Press enter to exit" "$work/testpmd.log"; then
+	cut -f2- "$work/testpmd.log" | tail -n 20 >&2
+	die "testpmd did not start forwarding"
+fi
+say "  testpmd: --vdev net_failover0,sysfs=<tree> (no iface=: the tree has one pair), macswap"
+redir=$(tc -n "$TOPO_GUEST" filter show dev syn0 ingress 2>/dev/null |
+	grep -o 'Redirect to device [^ )]*' | head -n 1 | awk '{ print $4 }') || true
+say "  the PMD opened vf0 with net_af_packet, and syn0 through a TAP (${redir:-none?}):"
+say "  tc on syn0 ingress redirects to ${redir:-?} and back (the TAP exception path)"
 
-xstat() {
-	tpmd "show port xstats 0" 0.5
-	awk -v k="$1:" '$1 == k {v = $2} END {print v}' "$work/testpmd.log"
-}
-path_name() { case $1 in 1) echo "primary (VF)";; 2) echo "standby (synthetic)";; *) echo none;; esac; }
-ping_via() { # iface target
-	ip netns exec "$ns" ping -c 5 -i 0.2 -W 1 -I "$1" "$2" 2>/dev/null |
-		awk '/packets transmitted/ {print $4 "/" $1 " replies"}'
-}
-
-say "net_failover demo: testpmd icmpecho on net_failover0 = primary net_tap0 (fo_vf) + standby net_tap1 (fo_syn)"
-say "1. steady state: active path $(path_name "$(xstat active_path)")"
-say "   ping through the VF:        $(ping_via fo_vf 192.0.2.2)"
-t0=$(date +%s%N)
-ip netns exec "$ns" ip link set fo_vf down
-say "2. VF link down (ip link set fo_vf down)"
-sleep 0.5
-sw=$(xstat last_switch_ns)
-say "   active path $(path_name "$(xstat active_path)"), switched $(( (sw - t0) / 1000000 )) ms after the link went down"
-say "   ping through the synthetic: $(ping_via fo_syn 198.51.100.2)"
-ip netns exec "$ns" ip link set fo_vf up
-ip netns exec "$ns" ip addr replace 192.0.2.1/24 dev fo_vf
-say "3. VF link up again"
-sleep 0.5
-say "   active path $(path_name "$(xstat active_path)")"
-say "   ping through the VF:        $(ping_via fo_vf 192.0.2.2)"
-say "4. counters: switches $(xstat switch_count); VF rx/tx $(xstat primary_rx_packets)/$(xstat primary_tx_packets); synthetic rx/tx $(xstat standby_rx_packets)/$(xstat standby_tx_packets)"
-say "   net_failover's log:"
-grep "^net_failover " "$work/testpmd.log" | grep -E "active path|link (up|down)$" | sed 's/^/     /'
-tpmd "quit" 2
-say "done: namespace $ns and its interfaces removed"
+say "running: 3 s at 10 000 frames/s from hvf0; VF away at 1.0 s, back at 2.0 s"
+ip netns exec "$TOPO_HOST" timeout -k 5 30 python3 "$helper" gen --actions down,up \
+	--ifaces hvf0,hsyn0 --dst "$TOPO_MAC" --rate 10000 --duration 3 --grace 0.3 \
+	--switch-at 1.0 --switch-at 2.0 --out "$work/gen.json" ||
+	die "the generator failed"
+{ echo >&3; } 2>/dev/null || true
+for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+say ""
+status=0
+python3 "$helper" story "$work/gen.json" "$work/testpmd.log" || status=1
+cut -f2- "$work/testpmd.log" | awk '/Accumulated forward statistics/ { f = 1 }
+	f && /RX-packets:/ { rx = $2 } f && /TX-packets:/ { print "  testpmd on net_failover0: RX " rx ", TX " $2; exit }'
+if [ $status -eq 0 ]; then
+	say "ok: traffic moved to the synthetic path while the VF was away and back to the VF after"
+else
+	say "demo: the failover scenario did NOT work (see above)"
+fi
+say "cleanup: namespaces $TOPO_GUEST/$TOPO_HOST, testpmd and $work removed"
+exit $status
