@@ -13,6 +13,7 @@ E2E_TMP=
 E2E_TPMD_PID=
 E2E_PREFIX=
 E2E_FAILS=0
+E2E_MATCH_LINE=0
 
 e2e_skip() { echo "skipped: $*"; exit 77; }
 e2e_fail() { echo "FAIL: $*"; E2E_FAILS=$((E2E_FAILS + 1)); }
@@ -74,10 +75,14 @@ e2e_cleanup() {
 # argument; stdin is a fifo held open by fd 7 until e2e_stop_testpmd.
 e2e_start_testpmd() {
 	local vdev=$1
+	# A fifo of an earlier (killed) testpmd of this test may still be there.
+	rm -f "$E2E_TMP/stdin"
 	mkfifo "$E2E_TMP/stdin"
+	# E2E_EAL_EXTRA: more EAL arguments (word-split), e.g. a log level.
+	# shellcheck disable=SC2086
 	ip netns exec "$TOPO_GUEST" timeout -k 5 110 stdbuf -oL -eL dpdk-testpmd -l 0,1 \
 		--no-huge -m 512 --no-pci --file-prefix "$E2E_PREFIX" \
-		-d "$E2E_SO" --vdev "$vdev" --log-level=lib.eal:warning -- \
+		-d "$E2E_SO" --vdev "$vdev" --log-level=lib.eal:warning ${E2E_EAL_EXTRA:-} -- \
 		--forward-mode=macswap --port-topology=loop --nb-cores=1 \
 		--total-num-mbufs=8192 \
 		<"$E2E_TMP/stdin" >"$E2E_TMP/testpmd.log" 2>&1 &
@@ -165,4 +170,177 @@ e2e_result() {
 		exit 1
 	fi
 	echo "ok: $1"
+}
+
+# --- Scenario helpers (test_scenarios.sh) ---------------------------------
+
+# pid of dpdk-testpmd itself (E2E_TPMD_PID is the timeout(1) around it).
+e2e_testpmd_pid() {
+	[ -n "$E2E_TPMD_PID" ] || return 1
+	pgrep -P "$E2E_TPMD_PID" -x dpdk-testpmd | head -n 1
+}
+
+# Open file descriptors of testpmd.
+e2e_testpmd_fds() {
+	local pid
+	pid=$(e2e_testpmd_pid) || return 1
+	[ -n "$pid" ] || return 1
+	ls "/proc/$pid/fd" | wc -l
+}
+
+# SIGKILL testpmd (no cleanup of its own runs) and reap the wrapper.
+e2e_kill9_testpmd() {
+	local pid
+	pid=$(e2e_testpmd_pid) || true
+	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
+	wait "$E2E_TPMD_PID" 2>/dev/null || true
+	E2E_TPMD_PID=
+	exec 7>&- 2>/dev/null || true
+	[ -n "$pid" ]
+}
+
+# Number of lines of the testpmd log so far: a mark for the waits below.
+e2e_log_mark() {
+	wc -l <"$E2E_TMP/testpmd.log" 2>/dev/null || echo 0
+}
+
+# Lines of the testpmd log after MARK.
+e2e_log_since() {
+	tail -n +"$(($1 + 1))" "$E2E_TMP/testpmd.log" 2>/dev/null || true
+}
+
+# Waits up to SECONDS for a line matching the extended REGEX after MARK;
+# prints how long it took in ms. e2e_wait_log MARK REGEX SECONDS
+e2e_wait_log() {
+	local mark=$1 re=$2 secs=$3 t0 now
+	t0=$(date +%s%N)
+	while :; do
+		if e2e_log_since "$mark" | grep -qE "$re"; then
+			now=$(date +%s%N)
+			echo $(((now - t0) / 1000000))
+			return 0
+		fi
+		now=$(date +%s%N)
+		[ $(((now - t0) / 1000000)) -lt $((secs * 1000)) ] || return 1
+		kill -0 "$E2E_TPMD_PID" 2>/dev/null || return 1
+		sleep 0.02
+	done
+}
+
+# The PMD's "active path" lines after MARK, one per line as "FROM -> TO".
+e2e_path_changes() {
+	e2e_log_since "$1" | sed -n 's/.*net_failover0: active path \([a-z]* -> [a-z]*\).*/\1/p'
+}
+
+# Current active path per the log (last "active path" line).
+e2e_active_path() {
+	e2e_path_changes 0 | tail -n 1 | awk '{print $3}'
+}
+
+# Asserts that the log, after MARK, has "active path FROM -> TO" within
+# SECONDS; "any" for FROM matches any path. Sets E2E_MATCH_LINE.
+e2e_expect_switch() {
+	local mark=$1 from=$2 to=$3 secs=${4:-3} re ms
+	[ "$from" = any ] && from='[a-z]+'
+	re="net_failover0: active path $from -> $to "
+	if ms=$(e2e_wait_log "$mark" "$re" "$secs"); then
+		echo "log: active path $2 -> $3 seen (after ${ms} ms of waiting)"
+		# Line number of that line: a mark for what must come after it.
+		E2E_MATCH_LINE=$((mark + $(e2e_log_since "$mark" | grep -nE "$re" |
+			head -n 1 | cut -d: -f1)))
+		return 0
+	fi
+	e2e_fail "no 'active path $2 -> $3' in the testpmd log within $secs s; path changes since: $(e2e_path_changes "$mark" | paste -sd, -)"
+	return 1
+}
+
+# Runs pktgen (args as e2e_pktgen, always with --raw) and keeps a copy of
+# the summary as $E2E_TMP/pktgen-NAME.json. e2e_phase NAME ARGS...
+e2e_phase() {
+	local name=$1 rc=0
+	shift
+	rm -f "$E2E_TMP/pktgen.json"
+	e2e_pktgen --raw "$@" || rc=$?
+	if [ $rc -ne 0 ] || [ ! -s "$E2E_TMP/pktgen.json" ]; then
+		e2e_fail "$name: pktgen exited with status $rc"
+		return 1
+	fi
+	cp "$E2E_TMP/pktgen.json" "$E2E_TMP/pktgen-$name.json"
+}
+
+# Frames with seq in [FROM, TO) of the last pktgen run: prints
+# "SENT ECHOED_IFACE0 ECHOED_IFACE1 LOST" (first echo of each frame counts;
+# TO may be "end"). Needs a --raw run.
+e2e_window() {
+	python3 - "$E2E_TMP/pktgen.json" "$1" "$2" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+lo = max(0, int(sys.argv[2]))
+hi = d["sent"] if sys.argv[3] == "end" else min(int(sys.argv[3]), d["sent"])
+first = {}
+for seq, _, iface in d["echoes"]:
+    if lo <= seq < hi and seq not in first:
+        first[seq] = iface
+n = max(0, hi - lo)
+e = [sum(1 for v in first.values() if v == i) for i in d["ifaces"]]
+print(n, e[0], e[1], n - len(first))
+PY
+}
+
+# seq of the first frame sent MS ms after switch number I (0-based) of the
+# last pktgen run (fixed rate: seq and time are proportional).
+e2e_seq_after_switch() {
+	e2e_get "d['switches'][$1]['seq'] + int(d['rate'] * $2 / 1000)"
+}
+
+# Asserts that at least PERMILLE ‰ of the frames with seq in [FROM, TO)
+# were echoed on IFACE. e2e_check_window LABEL FROM TO IFACE PERMILLE
+e2e_check_window() {
+	local label=$1 from=$2 to=$3 iface=$4 pm=$5 n e0 e1 lost i0 i1 got
+	read -r n e0 e1 lost < <(e2e_window "$from" "$to")
+	i0=$(e2e_get 'd["ifaces"][0]')
+	i1=$(e2e_get 'd["ifaces"][1]')
+	echo "$label: frames seq [$from,$to): sent $n, echoed on $i0 $e0, on $i1 $e1, lost $lost"
+	if [ "$iface" = "$i0" ]; then got=$e0; else got=$e1; fi
+	if [ "$n" -eq 0 ]; then
+		e2e_fail "$label: no frames sent in the window"
+	elif [ $((got * 1000)) -lt $((n * pm)) ]; then
+		e2e_fail "$label: only $got of $n frames echoed on $iface ($((got * 1000 / n))‰, need >= ${pm}‰; $lost lost, $((e0 + e1 - got)) on the other interface)"
+	fi
+}
+
+# Asserts that no frame with seq in [FROM, TO) was echoed at all.
+e2e_check_window_silent() {
+	local label=$1 from=$2 to=$3 n e0 e1 lost
+	read -r n e0 e1 lost < <(e2e_window "$from" "$to")
+	echo "$label: frames seq [$from,$to): sent $n, echoed $((e0 + e1)) (expected 0), lost $lost"
+	[ $((e0 + e1)) -eq 0 ] || e2e_fail "$label: $((e0 + e1)) of $n frames echoed while both paths were down (expected 0)"
+}
+
+# One line on switch I of the last pktgen run: when the first echo came
+# on the new interface, and the first echo of a frame sent after it.
+e2e_switch_report() {
+	e2e_get '(lambda s: "switch %d at %.1f ms %s -> %s: first echo on %s after %s ms, first echo of a frame sent after the switch %s ms, last echo of an earlier frame %s ms, lost within +-%d ms: %d" % ('"$1"', s["t_ms"], s["from"], s["to"], s["to"], s["first_echo_ms"][s["to"]], s["first_echo_new_send_ms"], s["last_echo_old_send_ms"], s["window_ms"], s["lost_in_window"]))(d["switches"]['"$1"'])'
+}
+
+# Summary line of the last pktgen run.
+e2e_pktgen_report() {
+	e2e_get '"pktgen %s: sent %d (%s), echoed %d (%s), lost %d, duplicates %d, send errors %d" % ("'"$1"'", d["sent"], ", ".join("%s %d" % kv for kv in d["sent_per_iface"].items()), d["echoed"], ", ".join("%s %d" % kv for kv in d["echoes_per_iface"].items()), d["lost"], d["duplicates"], d["send_errors"])'
+}
+
+# Number of mirred redirect filters on DEV's ingress in the guest.
+e2e_tc_redirects() {
+	ip netns exec "$TOPO_GUEST" tc filter show dev "$1" ingress 2>/dev/null |
+		grep -c 'mirred (Egress Redirect' || true
+}
+
+# Asserts exactly N redirect filters on DEV's ingress.
+e2e_check_tc() {
+	local dev=$1 want=$2 got
+	got=$(e2e_tc_redirects "$dev")
+	echo "tc: $got mirred redirect filter(s) on $dev ingress (expected $want)"
+	if [ "$got" -ne "$want" ]; then
+		ip netns exec "$TOPO_GUEST" tc filter show dev "$dev" ingress 2>&1 | head -n 30
+		e2e_fail "$got mirred redirect filters on $dev ingress, expected $want"
+	fi
 }

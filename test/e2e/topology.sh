@@ -114,3 +114,36 @@ topo_sysfs() {
 	python3 "$TOPO_DIR/gen_tree.py" "$dir" "${TOPO_MAC:?topo_up first}" \
 		"${si:-2}" "${vi:-3}" >/dev/null
 }
+
+# --- VF hot-plug in the guest (scenario tests) ------------------------------
+
+# Deletes the guest's vf0 (NAME): its host peer hvf0 goes with it.
+topo_vf_del() {
+	local name=${1:-vf0}
+	ip -n "${TOPO_GUEST:?topo_up first}" link del "$name"
+}
+
+# Makes the VF again as the kernel would after a hot-plug: a veth NAME
+# (default vf0, e.g. eth9 before udev renames it) with the pair's MAC in
+# the guest, up, its peer hvf0 (a new MAC) in the host, up; waits for the
+# host side's carrier.
+topo_vf_add() {
+	local name=${1:-vf0}
+	ip -n "${TOPO_GUEST:?topo_up first}" link add "$name" address "$TOPO_MAC" \
+		type veth peer name hvf0 netns "$TOPO_HOST" \
+		address "$(_topo_mac 02:00:00)" || return 1
+	ip -n "$TOPO_HOST" link set hvf0 up || return 1
+	ip -n "$TOPO_GUEST" link set "$name" up || return 1
+	for _ in $(seq 50); do
+		[ "$(ip netns exec "$TOPO_HOST" cat /sys/class/net/hvf0/operstate)" = up ] &&
+			return 0
+		sleep 0.05
+	done
+	echo "topo_vf_add: hvf0 never came up" >&2
+	return 1
+}
+
+# Renames a guest interface (udev's job on a real guest).
+topo_rename() {
+	ip -n "${TOPO_GUEST:?topo_up first}" link set "$1" name "$2"
+}
