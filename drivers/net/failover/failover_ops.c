@@ -199,7 +199,7 @@ fo_queue_new(struct fo_private *priv, uint16_t queue_id, unsigned int socket)
 	q->other_pace = priv->args.standby_poll;
 	q->other_countdown = 1;
 	q->qs_token = &priv->qs_token;
-	q->qs_seen = __atomic_load_n(&priv->qs_token, __ATOMIC_ACQUIRE);
+	q->qs_seen = FO_QS_QUIET;
 	q->priv = priv;
 	return q;
 }

@@ -23,6 +23,9 @@ extern int fo_logtype;
 
 #define FO_NO_PORT 0xffffu
 
+/* In a queue's qs_seen: no burst in progress (the rest is the token it last saw). */
+#define FO_QS_QUIET (UINT64_C(1) << 63)
+
 /* A queue's route: active sub-device port in the high half, the other in the low. */
 #define FO_ROUTE(active, other) (((uint32_t)(active) << 16) | (uint16_t)(other))
 #define FO_ROUTE_ACTIVE(r) ((uint16_t)((r) >> 16))
@@ -43,7 +46,7 @@ struct fo_queue {
 	uint32_t other_countdown; /* bursts until the other path is polled */
 	uint32_t other_pace;
 	const uint64_t *qs_token; /* the control path's grace-period counter */
-	uint64_t qs_seen;         /* last token seen between two bursts */
+	uint64_t qs_seen;         /* token seen by the last burst, | FO_QS_QUIET once over */
 	struct fo_private *priv;
 } __rte_cache_aligned;
 

@@ -6,19 +6,27 @@
 #include "failover_private.h"
 
 /*
- * The data path takes no lock and no locked instruction. Each burst first
- * reports a quiescent state (one acquire load of the control path's token,
- * one release store into the queue's own cache line): the previous burst
- * of this queue is over. Then it reads its route with one acquire load.
- * The control path flips routes, bumps the token and, before it stops or
- * frees a sub-device, waits until every queue has reported the new token;
- * having acquired that token, the queue's next route load sees the flip.
+ * The data path takes no lock and no locked instruction. A burst announces
+ * itself with the control path's current token (one acquire load, one
+ * release store into the queue's own cache line), reads its route with one
+ * acquire load, and on its way out marks the queue quiet (one more plain
+ * store). The control path flips routes, bumps the token and, before it
+ * stops or frees a sub-device, waits until every queue is quiet or has
+ * announced the new token: a queue that is not polled at all (an idle Tx
+ * queue) never holds it up, and a queue that announced the new token has
+ * read the new route, because the route was written before the token.
  */
 static __rte_always_inline void
-fo_queue_quiescent(struct fo_queue *q)
+fo_queue_enter(struct fo_queue *q)
 {
 	__atomic_store_n(&q->qs_seen, __atomic_load_n(q->qs_token, __ATOMIC_ACQUIRE),
 			 __ATOMIC_RELEASE);
+}
+
+static __rte_always_inline void
+fo_queue_leave(struct fo_queue *q)
+{
+	__atomic_store_n(&q->qs_seen, q->qs_seen | FO_QS_QUIET, __ATOMIC_RELEASE);
 }
 
 /*
@@ -46,7 +54,7 @@ fo_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	uint16_t active, other, port_id, nb_rx = 0;
 	uint16_t i;
 
-	fo_queue_quiescent(q);
+	fo_queue_enter(q);
 	route = __atomic_load_n(&q->route, __ATOMIC_ACQUIRE);
 	active = FO_ROUTE_ACTIVE(route);
 	other = FO_ROUTE_OTHER(route);
@@ -66,6 +74,7 @@ fo_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	}
 	for (; i < nb_rx; i++)
 		pkts[i]->port = port_id;
+	fo_queue_leave(q);
 	return nb_rx;
 }
 
@@ -73,11 +82,12 @@ uint16_t
 fo_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct fo_queue *q = queue;
-	uint16_t active;
+	uint16_t active, nb_tx = 0;
 
-	fo_queue_quiescent(q);
+	fo_queue_enter(q);
 	active = FO_ROUTE_ACTIVE(__atomic_load_n(&q->route, __ATOMIC_ACQUIRE));
-	if (unlikely(active == FO_NO_PORT))
-		return 0;
-	return rte_eth_tx_burst(active, q->queue_id, pkts, nb_pkts);
+	if (likely(active != FO_NO_PORT))
+		nb_tx = rte_eth_tx_burst(active, q->queue_id, pkts, nb_pkts);
+	fo_queue_leave(q);
+	return nb_tx;
 }

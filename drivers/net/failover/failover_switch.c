@@ -124,32 +124,39 @@ fo_switch_unpublish(struct fo_private *priv, struct fo_sub *sub)
 	fo_switch_quiesce(priv);
 }
 
+/* Not in a burst, or in one that began after the flip. */
+static bool
+fo_switch_queue_quiet(const struct fo_queue *q, uint64_t token)
+{
+	uint64_t seen;
+
+	if (q == NULL)
+		return true;
+	seen = __atomic_load_n(&q->qs_seen, __ATOMIC_ACQUIRE);
+	return (seen & FO_QS_QUIET) || seen >= token;
+}
+
 static bool
 fo_switch_all_quiet(struct fo_private *priv, uint64_t token)
 {
 	struct rte_eth_dev_data *data = priv->dev->data;
 	uint16_t i;
 
-	for (i = 0; i < data->nb_rx_queues; i++) {
-		struct fo_queue *q = data->rx_queues[i];
-
-		if (q != NULL && __atomic_load_n(&q->qs_seen, __ATOMIC_ACQUIRE) < token)
+	for (i = 0; i < data->nb_rx_queues; i++)
+		if (!fo_switch_queue_quiet(data->rx_queues[i], token))
 			return false;
-	}
-	for (i = 0; i < data->nb_tx_queues; i++) {
-		struct fo_queue *q = data->tx_queues[i];
-
-		if (q != NULL && __atomic_load_n(&q->qs_seen, __ATOMIC_ACQUIRE) < token)
+	for (i = 0; i < data->nb_tx_queues; i++)
+		if (!fo_switch_queue_quiet(data->tx_queues[i], token))
 			return false;
-	}
 	return true;
 }
 
 /*
  * Wait until every queue has finished any burst that began before now.
  * A stopped port has no bursts in flight (the application stops polling
- * before it stops the port). A queue nobody polls never reports: after
- * quiesce_ms it is taken as idle, with a warning.
+ * before it stops the port). Only a burst that does not end (a stuck
+ * lcore) makes this wait quiesce_ms, and then it is taken as over, with a
+ * warning.
  */
 void
 fo_switch_quiesce(struct fo_private *priv)
@@ -165,7 +172,7 @@ fo_switch_quiesce(struct fo_private *priv)
 		if (rte_get_timer_cycles() > deadline) {
 			priv->quiesce_timeouts++;
 			FO_LOG(WARNING, priv,
-			       "queues not polled for %u ms: taken as idle (quiesce_ms=)",
+			       "a burst has not ended after %u ms: taken as over (quiesce_ms=)",
 			       priv->args.quiesce_ms);
 			return;
 		}
