@@ -88,41 +88,23 @@ add_netvsc(struct fo_scan_ctx *ctx, const char *dev_real)
 	return 0;
 }
 
+static void
+netvsc_device(struct fo_scan_ctx *ctx, const char *name, const char *real)
+{
+	if (is_netvsc(ctx, real) == 1)
+		(void)add_netvsc(ctx, real);
+}
+
 int
 fo_scan_netvsc(struct fo_scan_ctx *ctx)
 {
-	char dir[PATH_MAX], path[PATH_MAX];
-	size_t n_names, i;
-	char **names;
+	size_t i;
 	int ret;
 
-	if (fo_scan_join(dir, sizeof(dir), ctx->root, "bus/vmbus/devices") != 0)
-		return -ENAMETOOLONG;
-	ret = fo_scan_list_dir(ctx, dir, &names, &n_names);
+	ret = fo_scan_each_device(ctx, "bus/vmbus/devices", FO_SCAN_ID_SIZE,
+			netvsc_device);
 	if (ret == -ENOMEM)
 		return ret;
-	for (i = 0; i < n_names && ctx->error == 0; i++) {
-		char *real;
-
-		if (strlen(names[i]) >= FO_SCAN_ID_SIZE) {
-			fo_scan_warn(ctx, "bus/vmbus/devices/%.32s...: name of %zu characters is not a VMBus device, skipped",
-				names[i], strlen(names[i]));
-			continue;
-		}
-		if (fo_scan_join(path, sizeof(path), dir, names[i]) != 0)
-			continue;
-		real = fo_scan_realpath(ctx, path);
-		if (real == NULL) {
-			fo_scan_warn(ctx, "bus/vmbus/devices/%s: cannot resolve: %s, skipped",
-				names[i], errno == EXDEV ?
-				"points outside the sysfs root" : strerror(errno));
-			continue;
-		}
-		if (is_netvsc(ctx, real) == 1)
-			(void)add_netvsc(ctx, real);
-		free(real);
-	}
-	fo_scan_free_names(names, n_names);
 	if (ret == 0)
 		return ctx->error;
 

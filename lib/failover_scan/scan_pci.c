@@ -172,31 +172,7 @@ check_device(struct fo_scan_ctx *ctx, const char *name, const char *real)
 int
 fo_scan_vf_candidates(struct fo_scan_ctx *ctx)
 {
-	char dir[PATH_MAX], path[PATH_MAX];
-	size_t n_names, i;
-	char **names;
-	int ret;
+	int ret = fo_scan_each_device(ctx, "bus/pci/devices", 0, check_device);
 
-	if (fo_scan_join(dir, sizeof(dir), ctx->root, "bus/pci/devices") != 0)
-		return -ENAMETOOLONG;
-	ret = fo_scan_list_dir(ctx, dir, &names, &n_names);
-	if (ret == -ENOMEM)
-		return ret;
-	for (i = 0; i < n_names && ctx->error == 0; i++) {
-		char *real;
-
-		if (fo_scan_join(path, sizeof(path), dir, names[i]) != 0)
-			continue;
-		real = fo_scan_realpath(ctx, path);
-		if (real == NULL) {
-			fo_scan_warn(ctx, "bus/pci/devices/%.32s: cannot resolve: %s, skipped",
-				names[i], errno == EXDEV ?
-				"points outside the sysfs root" : strerror(errno));
-			continue;
-		}
-		check_device(ctx, names[i], real);
-		free(real);
-	}
-	fo_scan_free_names(names, n_names);
-	return ctx->error;
+	return ret == -ENOMEM ? ret : ctx->error;
 }

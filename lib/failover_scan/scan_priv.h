@@ -77,6 +77,10 @@ bool fo_scan_dirname_is(const char *path, const char *parent);
 int fo_scan_list_dir(struct fo_scan_ctx *ctx, const char *dir,
 		char ***names, size_t *n);
 void fo_scan_free_names(char **names, size_t n);
+typedef void (*fo_scan_device_fn)(struct fo_scan_ctx *ctx, const char *name,
+		const char *real);
+int fo_scan_each_device(struct fo_scan_ctx *ctx, const char *subdir,
+		size_t max_name, fo_scan_device_fn fn);
 
 /* scan_netdev.c */
 int fo_scan_netdevs(struct fo_scan_ctx *ctx);

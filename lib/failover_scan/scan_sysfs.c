@@ -272,3 +272,48 @@ fo_scan_free_names(char **names, size_t n)
 		free(names[i]);
 	free(names);
 }
+
+/*
+ * Call fn with the name and real path of each entry of <root>/<subdir>
+ * (a bus's devices directory). Entries whose name has max_name characters
+ * or more (0: no limit), or that do not resolve inside the root, are
+ * skipped with a warning. Returns what listing the directory returned
+ * (-ENOENT when there is none) or the scan's error.
+ */
+int
+fo_scan_each_device(struct fo_scan_ctx *ctx, const char *subdir, size_t max_name,
+		fo_scan_device_fn fn)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	size_t n_names, i;
+	char **names;
+	int ret;
+
+	if (fo_scan_join(dir, sizeof(dir), ctx->root, subdir) != 0)
+		return -ENAMETOOLONG;
+	ret = fo_scan_list_dir(ctx, dir, &names, &n_names);
+	if (ret != 0)
+		return ret;
+	for (i = 0; i < n_names && ctx->error == 0; i++) {
+		char *real;
+
+		if (max_name != 0 && strlen(names[i]) >= max_name) {
+			fo_scan_warn(ctx, "%s/%.32s...: name of %zu characters, skipped",
+				subdir, names[i], strlen(names[i]));
+			continue;
+		}
+		if (fo_scan_join(path, sizeof(path), dir, names[i]) != 0)
+			continue;
+		real = fo_scan_realpath(ctx, path);
+		if (real == NULL) {
+			fo_scan_warn(ctx, "%s/%.64s: cannot resolve: %s, skipped",
+				subdir, names[i], errno == EXDEV ?
+				"points outside the sysfs root" : strerror(errno));
+			continue;
+		}
+		fn(ctx, names[i], real);
+		free(real);
+	}
+	fo_scan_free_names(names, n_names);
+	return ctx->error;
+}

@@ -148,36 +148,8 @@ scan_one(struct fo_scan_ctx *ctx, const char *name, const char *real)
 int
 fo_scan_virtio(struct fo_scan_ctx *ctx)
 {
-	char dir[PATH_MAX], path[PATH_MAX];
-	size_t n_names, i;
-	char **names;
-	int ret;
+	int ret = fo_scan_each_device(ctx, "bus/virtio/devices", FO_SCAN_ID_SIZE,
+			scan_one);
 
-	if (fo_scan_join(dir, sizeof(dir), ctx->root, "bus/virtio/devices") != 0)
-		return -ENAMETOOLONG;
-	ret = fo_scan_list_dir(ctx, dir, &names, &n_names);
-	if (ret == -ENOMEM)
-		return ret;
-	for (i = 0; i < n_names && ctx->error == 0; i++) {
-		char *real;
-
-		if (strlen(names[i]) >= FO_SCAN_ID_SIZE) {
-			fo_scan_warn(ctx, "bus/virtio/devices/%.32s...: name of %zu characters, skipped",
-				names[i], strlen(names[i]));
-			continue;
-		}
-		if (fo_scan_join(path, sizeof(path), dir, names[i]) != 0)
-			continue;
-		real = fo_scan_realpath(ctx, path);
-		if (real == NULL) {
-			fo_scan_warn(ctx, "bus/virtio/devices/%s: cannot resolve: %s, skipped",
-				names[i], errno == EXDEV ?
-				"points outside the sysfs root" : strerror(errno));
-			continue;
-		}
-		scan_one(ctx, names[i], real);
-		free(real);
-	}
-	fo_scan_free_names(names, n_names);
-	return ctx->error;
+	return ret == -ENOMEM ? ret : ctx->error;
 }

@@ -32,19 +32,7 @@
 #include <sys/wait.h>
 
 #include "failover_tc.h"
-
-static int checks;
-
-#define CHECK(cond, ...)                                                                \
-	do {                                                                            \
-		checks++;                                                               \
-		if (!(cond)) {                                                          \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-			fprintf(stderr, __VA_ARGS__);                                   \
-			fprintf(stderr, "\n");                                          \
-			exit(1);                                                        \
-		}                                                                       \
-	} while (0)
+#include "fo_check.h"
 
 #define SKIP(...)                    \
 	do {                         \
@@ -462,6 +450,6 @@ main(void)
 	close(tapfd);
 	if (system("ip link del " SYN) != 0)
 		fprintf(stderr, "warning: could not delete " SYN "\n");
-	printf("ok: %d checks\n", checks);
+	printf("ok: %d checks\n", fo_check_count);
 	return 0;
 }
