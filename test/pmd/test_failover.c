@@ -608,6 +608,26 @@ case_tap_link(void)
 	stop_and_close();
 }
 
+/* A device removal seen by EAL's hot-plug monitor (kernel uevent). */
+static void
+case_uevent_remove(void)
+{
+	uint64_t deadline;
+
+	create_failover("primary=net_null0,standby=net_null1,poll_ms=0");
+	setup_port(1, NULL);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "on the primary");
+	rte_dev_event_callback_process("net_null0", RTE_DEV_EVENT_REMOVE);
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "flipped at the event");
+	deadline = rte_get_timer_cycles() + 2 * rte_get_timer_hz();
+	while (status().primary.attach_count < 2 && rte_get_timer_cycles() < deadline)
+		rte_delay_us_sleep(1000);
+	/* A vdev probes again at once: detached, then attached again. */
+	CHECK(status().primary.attach_count == 2, "detached and attached again");
+	stop_and_close();
+}
+
 static unsigned int
 count_fds(void)
 {
@@ -666,6 +686,7 @@ static const struct {
 	{"replay_tap", case_replay_tap},
 	{"tap_link", case_tap_link},
 	{"bad_args", case_bad_args},
+	{"uevent_remove", case_uevent_remove},
 };
 
 int

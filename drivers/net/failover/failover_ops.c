@@ -153,6 +153,7 @@ fo_dev_close(struct rte_eth_dev *dev)
 		fo_dev_stop(dev);
 	priv->closing = true;
 	fo_netlink_close(priv);
+	fo_uevent_close(priv);
 	fo_service_stop(priv);
 	fo_lock(priv);
 	FO_FOREACH_SUB(priv, sub)

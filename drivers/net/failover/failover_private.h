@@ -113,6 +113,7 @@ struct fo_private {
 	char vf_candidates[FO_MAX_VF_CANDIDATES][32];
 	uint64_t next_rescan_ns;  /* CLOCK_MONOTONIC */
 	struct fo_netlink *netlink;
+	bool uevents;             /* EAL device event callback registered */
 	bool nl_pending;          /* interrupt thread only */
 	uint64_t qs_token __rte_cache_aligned;
 };
@@ -179,6 +180,10 @@ struct fo_netlink;
 int fo_netlink_open(struct fo_private *priv);
 void fo_netlink_close(struct fo_private *priv);
 void fo_netlink_query(struct fo_private *priv, struct fo_sub *sub);
+
+/* failover_uevent.c */
+void fo_uevent_open(struct fo_private *priv);
+void fo_uevent_close(struct fo_private *priv);
 
 /* failover_flow.c */
 int fo_flow_ops_get(struct rte_eth_dev *dev, const struct rte_flow_ops **ops);

@@ -131,6 +131,7 @@ fo_probe(struct rte_vdev_device *vdev)
 	fo_pick_mac(priv, &dev->data->mac_addrs[0]);
 
 	fo_netlink_open(priv);
+	fo_uevent_open(priv);
 	fo_service_start(priv);
 	rte_eth_dev_probing_finish(dev);
 	FO_LOG(INFO, priv, "port %u: primary=%s standby=%s mac=" RTE_ETHER_ADDR_PRT_FMT,

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_dev.h>
+
+#include "failover_private.h"
+
+/*
+ * EAL device events (kernel uevents) for PCI hot-plug: a VF added while the
+ * pair has none is looked for at once; a sub-device removed is switched
+ * away from at once. Runs on EAL's event thread: no waiting for the lock.
+ */
+static void
+fo_uevent(const char *device_name, enum rte_dev_event_type type, void *arg)
+{
+	struct fo_private *priv = arg;
+	struct fo_sub *sub;
+
+	if (device_name == NULL)
+		return;
+	if (type == RTE_DEV_EVENT_ADD) {
+		if (priv->discover && !fo_sub_of(priv, FO_PATH_PRIMARY)->present) {
+			FO_LOG(INFO, priv, "device %s added: looking for the VF", device_name);
+			priv->next_rescan_ns = 0;
+			fo_service_kick(priv);
+		}
+		return;
+	}
+	if (type != RTE_DEV_EVENT_REMOVE)
+		return;
+	FO_FOREACH_SUB(priv, sub) {
+		if (!sub->present || strcmp(sub->name, device_name) != 0)
+			continue;
+		FO_LOG(NOTICE, priv, "%s %s removed (device event)", fo_rules_path_name(sub->path),
+		       device_name);
+		__atomic_store_n(&sub->gone, true, __ATOMIC_RELEASE);
+		if (pthread_mutex_trylock(&priv->lock) == 0) {
+			fo_switch_evaluate(priv, "device removed");
+			fo_unlock(priv);
+		}
+		fo_service_kick(priv);
+	}
+}
+
+void
+fo_uevent_open(struct fo_private *priv)
+{
+	if (rte_dev_event_callback_register(NULL, fo_uevent, priv) != 0) {
+		FO_LOG(WARNING, priv, "no EAL device events: PCI hot-plug seen by rescans only");
+		return;
+	}
+	if (rte_dev_event_monitor_start() != 0) {
+		FO_LOG(WARNING, priv, "no uevent monitor: PCI hot-plug seen by rescans only");
+		rte_dev_event_callback_unregister(NULL, fo_uevent, priv);
+		return;
+	}
+	priv->uevents = true;
+}
+
+void
+fo_uevent_close(struct fo_private *priv)
+{
+	if (!priv->uevents)
+		return;
+	/* -EAGAIN while the callback runs: it takes no lock, so it ends soon. */
+	while (rte_dev_event_callback_unregister(NULL, fo_uevent, priv) == -EAGAIN)
+		rte_delay_us_sleep(100);
+	rte_dev_event_monitor_stop();
+	priv->uevents = false;
+}
