@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
 #include <errno.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -264,28 +263,6 @@ fo_discover_now_ns(void)
 }
 
 /*
- * rtnetlink saw a netdev with the pair's MAC (a VF coming back, perhaps
- * still as ethN before udev renames it). When the netdev sysfs named for
- * the VF is not there (yet), open this one through AF_PACKET: sooner ready.
- */
-static void
-fo_discover_use_hint(struct fo_private *priv, struct fo_sub *vf)
-{
-	char *target;
-
-	if (priv->vf_hint[0] == '\0' || if_nametoindex(priv->vf_hint) == 0 ||
-	    (vf->ifname[0] != '\0' && if_nametoindex(vf->ifname) != 0))
-		return;
-	target = vf->devargs[0] == '\0' ||
-			 strncmp(vf->devargs, "net_af_packet", strlen("net_af_packet")) == 0
-		 ? vf->devargs
-		 : vf->fallback;
-	fo_discover_af_packet(priv, "vf", priv->vf_hint, target, FO_DEVARGS_MAX);
-	strlcpy(vf->ifname, priv->vf_hint, sizeof(vf->ifname));
-	FO_LOG(INFO, priv, "primary (VF): netdev %s has the pair's MAC: %s", priv->vf_hint, target);
-}
-
-/*
  * While the pair's VF is absent, look for it again (it may come back at
  * another PCI address or under another name): same synthetic NIC, VF by
  * MAC. Rate-limited: sysfs walks are not free.
@@ -323,8 +300,6 @@ fo_discover_refresh(struct fo_private *priv)
 		fo_discover_candidates(priv, res, p);
 		break;
 	}
-	fo_discover_use_hint(priv, vf);
-	priv->vf_hint[0] = '\0';
 	if (strcmp(before, vf->devargs) != 0)
 		vf->probe_failures = 0;
 	fo_scan_result_free(res);

@@ -85,16 +85,6 @@ fo_netlink_attr(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
-/* The synthetic netdev and our TAP carry the pair's MAC too. */
-static bool
-fo_netlink_is_standby(struct fo_private *priv, const char *name)
-{
-	const struct fo_sub *syn = fo_sub_of(priv, FO_PATH_STANDBY);
-
-	return strcmp(name, syn->ifname) == 0 || strcmp(name, syn->tc_syn) == 0 ||
-	       strcmp(name, syn->tc_tap) == 0;
-}
-
 static int
 fo_netlink_msg(const struct nlmsghdr *nlh, void *data)
 {
@@ -142,8 +132,7 @@ fo_netlink_msg(const struct nlmsghdr *nlh, void *data)
 	 */
 	if (nlh->nlmsg_type == RTM_NEWLINK && priv->discover && priv->pair_mac_known &&
 	    link.mac != NULL && memcmp(link.mac, priv->pair_mac, RTE_ETHER_ADDR_LEN) == 0 &&
-	    !fo_sub_of(priv, FO_PATH_PRIMARY)->present && !fo_netlink_is_standby(priv, link.name)) {
-		strlcpy(priv->vf_hint, link.name, sizeof(priv->vf_hint));
+	    !fo_sub_of(priv, FO_PATH_PRIMARY)->present) {
 		priv->next_rescan_ns = 0;
 		priv->nl_pending = true;
 	}

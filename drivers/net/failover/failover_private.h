@@ -112,7 +112,6 @@ struct fo_private {
 	unsigned int n_vf_candidates;
 	char vf_candidates[FO_MAX_VF_CANDIDATES][32];
 	uint64_t next_rescan_ns;  /* CLOCK_MONOTONIC */
-	char vf_hint[16];         /* a netdev seen with the pair's MAC, VF absent */
 	struct fo_netlink *netlink;
 	bool uevents;             /* EAL device event callback registered */
 	bool nl_pending;          /* interrupt thread only */
