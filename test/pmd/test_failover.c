@@ -608,6 +608,40 @@ case_tap_link(void)
 	stop_and_close();
 }
 
+/*
+ * The netdev under an AF_PACKET primary is renamed: net_af_packet keeps the
+ * old name for its ioctls, so the primary is reopened under the new one.
+ * Needs root and a network namespace of its own (the wrapper makes one).
+ */
+static void
+case_rename(void)
+{
+	uint64_t deadline;
+
+	CHECK(system("ip link add fo_va type veth peer name fo_vb && ip link set fo_va up && "
+		     "ip link set fo_vb up") == 0, "veth pair");
+	create_failover("primary=(net_af_packet0,iface=fo_va),standby=net_null0,poll_ms=100");
+	setup_port(1, NULL);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	deadline = rte_get_timer_cycles() + 2 * rte_get_timer_hz();
+	while (status().active != RTE_PMD_FAILOVER_PATH_PRIMARY && rte_get_timer_cycles() < deadline)
+		rte_delay_us_sleep(1000);
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "on the primary");
+	CHECK(system("ip link set fo_va down && ip link set fo_va name fo_vc && "
+		     "ip link set fo_vc up") == 0, "rename");
+	deadline = rte_get_timer_cycles() + 3 * rte_get_timer_hz();
+	while ((status().primary.attach_count < 2 ||
+		status().active != RTE_PMD_FAILOVER_PATH_PRIMARY) &&
+	       rte_get_timer_cycles() < deadline)
+		rte_delay_us_sleep(1000);
+	CHECK(status().primary.attach_count == 2, "reopened under the new name (%lu attaches)",
+	      (unsigned long)status().primary.attach_count);
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "back on the primary");
+	CHECK(send_frames(fo_port, 8, 0) == 8 && sub_opackets(port_of("net_af_packet0")) >= 8,
+	      "sends through the renamed netdev");
+	stop_and_close();
+}
+
 /* A device removal seen by EAL's hot-plug monitor (kernel uevent). */
 static void
 case_uevent_remove(void)
@@ -687,6 +721,7 @@ static const struct {
 	{"tap_link", case_tap_link},
 	{"bad_args", case_bad_args},
 	{"uevent_remove", case_uevent_remove},
+	{"rename", case_rename},
 };
 
 int

@@ -85,6 +85,28 @@ fo_netlink_attr(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
+/*
+ * The netdev behind a sub-device got another name. Through the TAP, the tc
+ * rules follow the ifindex: only the name to use later changes. A PMD that
+ * sits on the netdev itself (AF_PACKET) keeps the old name for its ioctls:
+ * take it out and open it again under the new name.
+ */
+static void
+fo_netlink_renamed(struct fo_private *priv, struct fo_sub *sub, const char *name)
+{
+	FO_LOG(INFO, priv, "%s netdev %s renamed %s", fo_rules_path_name(sub->path), sub->ifname,
+	       name);
+	if (sub->tc_syn[0] != '\0' && strcmp(sub->tc_syn, sub->ifname) == 0)
+		strlcpy(sub->tc_syn, name, sizeof(sub->tc_syn));
+	strlcpy(sub->ifname, name, sizeof(sub->ifname));
+	if (!sub->via_tap) {
+		FO_LOG(NOTICE, priv, "%s %s: reopening under the new name",
+		       fo_rules_path_name(sub->path), sub->name);
+		fo_sub_rename_devargs(sub, name);
+		__atomic_store_n(&sub->gone, true, __ATOMIC_RELEASE);
+	}
+}
+
 static int
 fo_netlink_msg(const struct nlmsghdr *nlh, void *data)
 {
@@ -112,11 +134,8 @@ fo_netlink_msg(const struct nlmsghdr *nlh, void *data)
 		} else {
 			bool up = fo_netlink_flags_up(ifi->ifi_flags);
 
-			if (strcmp(sub->ifname, link.name) != 0) {
-				FO_LOG(INFO, priv, "%s netdev %s renamed %s", fo_rules_path_name(sub->path),
-				       sub->ifname, link.name);
-				strlcpy(sub->ifname, link.name, sizeof(sub->ifname));
-			}
+			if (strcmp(sub->ifname, link.name) != 0)
+				fo_netlink_renamed(priv, sub, link.name);
 			if (!sub->nl_known || up != sub->nl_up)
 				FO_LOG(INFO, priv, "%s netdev %s carrier %s",
 				       fo_rules_path_name(sub->path), link.name,

@@ -154,6 +154,7 @@ void fo_sub_detach(struct fo_private *priv, struct fo_sub *sub, const char *why)
 void fo_sub_link_refresh(struct fo_private *priv, struct fo_sub *sub);
 void fo_sub_process_removals(struct fo_private *priv);
 void fo_sub_stop(struct fo_private *priv, struct fo_sub *sub);
+void fo_sub_rename_devargs(struct fo_sub *sub, const char *name);
 
 /* failover_replay.c */
 int fo_replay_configure(struct fo_private *priv, struct fo_sub *sub);

@@ -166,6 +166,25 @@ fo_sub_exists(const struct fo_sub *sub, const char *devargs, char *why, size_t l
 	return true;
 }
 
+/* Point "iface=" of the sub-device's devargs (and fallback) at a renamed netdev. */
+void
+fo_sub_rename_devargs(struct fo_sub *sub, const char *name)
+{
+	char *args[] = {sub->devargs, sub->fallback};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(args); i++) {
+		char *p = strstr(args[i], "iface=");
+		char rest[FO_DEVARGS_MAX];
+
+		if (p == NULL || (p != args[i] && p[-1] != ','))
+			continue;
+		p += strlen("iface=");
+		strlcpy(rest, p + strcspn(p, ","), sizeof(rest));
+		snprintf(p, FO_DEVARGS_MAX - (p - args[i]), "%s%s", name, rest);
+	}
+}
+
 /*
  * Probe one way of opening the sub-device (EAL hot-plug) and take ownership
  * of its port. Failures are logged at level, once per absence.
@@ -336,8 +355,10 @@ fo_sub_bring_up(struct fo_private *priv, struct fo_sub *sub)
 	if (priv->started && !sub->started) {
 		ret = rte_eth_dev_start(sub->port_id);
 		if (ret < 0) {
+			/* Take it out: it is probed and brought up again, not retried as is. */
 			FO_LOG(ERR, priv, "%s %s: start failed: %s", fo_sub_role(sub), sub->name,
 			       rte_strerror(-ret));
+			__atomic_store_n(&sub->gone, true, __ATOMIC_RELEASE);
 			return ret;
 		}
 		fo_flow_replay(priv, sub);
