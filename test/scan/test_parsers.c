@@ -10,17 +10,8 @@
 
 #include <fo_scan.h>
 
-static int failures;
-static int checks;
+#include "fo_check.h"
 
-#define CHECK(cond) do { \
-	checks++; \
-	if (!(cond)) { \
-		failures++; \
-		fprintf(stderr, "%s:%d: check failed: %s\n", \
-			__FILE__, __LINE__, #cond); \
-	} \
-} while (0)
 
 /* Parse a C string (length from strlen, so no NUL bytes inside). */
 #define S(str) (str), strlen(str)
@@ -223,6 +214,5 @@ main(void)
 	test_pci();
 	test_uint_uevent();
 	test_plans();
-	printf("%d checks, %d failed\n", checks, failures);
-	return failures == 0 ? 0 : 1;
+	CHECK_DONE();
 }

@@ -14,15 +14,8 @@
 
 #include <fo_scan.h>
 
-static int failures;
+#include "fo_check.h"
 
-#define CHECK(cond) do { \
-	if (!(cond)) { \
-		failures++; \
-		fprintf(stderr, "%s:%d: check failed: %s\n", \
-			__FILE__, __LINE__, #cond); \
-	} \
-} while (0)
 
 static int
 perm_addr_must_not_run(const char *ifname, uint8_t mac[FO_SCAN_MAC_LEN],
@@ -117,6 +110,5 @@ main(int argc, char **argv)
 	test_mana(argv[1]);
 	test_dpdk_bound(argv[2]);
 	test_errors();
-	printf("%s\n", failures ? "FAIL" : "PASS");
-	return failures ? 1 : 0;
+	CHECK_DONE();
 }

@@ -3,22 +3,38 @@
 #ifndef FO_CHECK_H
 #define FO_CHECK_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-/* Minimal assertions for the project's C tests: a failed check ends the test. */
+/*
+ * Minimal assertions for the project's C tests: a failed check prints where
+ * and why, and ends the test. The message is optional.
+ */
 
 static int fo_check_count;
+
+static inline void
+fo_check_fail(const char *file, int line, const char *cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "FAIL %s:%d: %s", file, line, cond);
+	if (fmt[0] != '\0') {
+		fprintf(stderr, ": ");
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+	}
+	fprintf(stderr, "\n");
+	exit(1);
+}
 
 #define CHECK(cond, ...)                                                                   \
 	do {                                                                               \
 		fo_check_count++;                                                          \
-		if (!(cond)) {                                                             \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);   \
-			fprintf(stderr, __VA_ARGS__);                                      \
-			fprintf(stderr, "\n");                                             \
-			exit(1);                                                           \
-		}                                                                          \
+		if (!(cond))                                                               \
+			fo_check_fail(__FILE__, __LINE__, #cond, "" __VA_ARGS__);          \
 	} while (0)
 
 #define CHECK_DONE()                                                                       \
