@@ -195,13 +195,13 @@ fo_queue_new(struct fo_private *priv, uint16_t queue_id, unsigned int socket)
 	if (q == NULL)
 		return NULL;
 	q->route = FO_ROUTE_NONE;
+	priv->routes_stale = true;
 	q->queue_id = queue_id;
 	q->port_id = priv->port_id;
 	q->other_pace = priv->args.standby_poll;
 	q->other_countdown = 1;
 	q->qs_token = &priv->qs_token;
 	q->qs_seen = FO_QS_QUIET;
-	q->priv = priv;
 	return q;
 }
 

@@ -47,7 +47,6 @@ struct fo_queue {
 	uint32_t other_pace;
 	const uint64_t *qs_token; /* the control path's grace-period counter */
 	uint64_t qs_seen;         /* token seen by the last burst, | FO_QS_QUIET once over */
-	struct fo_private *priv;
 } __rte_cache_aligned;
 
 #define FO_MAX_VF_CANDIDATES 8
@@ -68,7 +67,6 @@ struct fo_sub {
 	bool configured; /* journal replayed */
 	bool started;
 	bool link_up;
-	bool lsc_intr;      /* the sub-device raises LSC itself */
 	bool gone;          /* removal announced (RMV) or under way */
 	char ifname[16];    /* kernel netdev behind it, "" if none */
 	unsigned int ifindex; /* of that netdev when attached: older events are stale */
@@ -97,6 +95,8 @@ struct fo_private {
 	struct fo_journal journal;
 	enum fo_path active;
 	enum fo_path forced;
+	uint32_t route;      /* what the queues hold */
+	bool routes_stale;   /* a queue was set up since: write them all */
 	bool link_up;
 	bool started; /* set before ethdev's dev_started, cleared before the stop */
 	bool closing;

@@ -262,7 +262,6 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *devar
 	__atomic_store_n(&sub->gone, false, __ATOMIC_RELEASE);
 	sub->attach_count++;
 	rte_eth_dev_info_get(port, &info);
-	sub->lsc_intr = info.dev_flags != NULL && (*info.dev_flags & RTE_ETH_DEV_INTR_LSC);
 	fo_sub_callbacks(priv, sub, true);
 	fo_stats_resync(priv, sub);
 	FO_LOG(INFO, priv, "%s %s attached as port %u (driver %s)", fo_sub_role(sub), sub->name,

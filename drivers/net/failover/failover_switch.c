@@ -37,11 +37,17 @@ fo_switch_port_of(struct fo_private *priv, enum fo_path path)
 	return path == FO_PATH_NONE ? FO_NO_PORT : fo_sub_of(priv, path)->port_id;
 }
 
+/* Write a route only when it changes: each write costs the data path a miss. */
 static void
 fo_switch_publish(struct fo_private *priv, uint32_t route)
 {
 	struct rte_eth_dev_data *data = priv->dev->data;
 	uint16_t i;
+
+	if (route == priv->route && !priv->routes_stale)
+		return;
+	priv->route = route;
+	priv->routes_stale = false;
 
 	for (i = 0; i < data->nb_rx_queues; i++)
 		if (data->rx_queues[i] != NULL)
