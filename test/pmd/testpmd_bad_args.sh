@@ -5,7 +5,7 @@ set -uo pipefail
 so=$1
 command -v dpdk-testpmd >/dev/null || { echo "skipped: dpdk-testpmd not installed"; exit 77; }
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+trap 'rm -rf "$out" "/var/run/dpdk/fobad-$$"' EXIT
 fail=0
 check() {
 	local args=$1 expect=$2

@@ -9,7 +9,7 @@ so=$1
 top=$(cd "$(dirname "$0")/../.." && pwd)
 command -v dpdk-testpmd >/dev/null || { echo "skipped: dpdk-testpmd not installed"; exit 77; }
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" "/var/run/dpdk/fodisc-$$"' EXIT
 python3 "$top/test/scan/gen_fixtures.py" "$work" azure_gen1 dpdk_bound >/dev/null || exit 1
 tree=$work/azure_gen1
 fail=0

@@ -11,7 +11,7 @@ prefix="fotpmd-$$"
 eal=(-l 0,1 --no-huge -m 512 --no-pci --file-prefix "$prefix" -d "$so"
 	--vdev 'net_failover0,primary=(net_null0,size=64),standby=(net_ring0)' --log-level=lib.eal:warning)
 tel=$(mktemp)
-trap 'rm -f "$out" "$tel"' EXIT
+trap 'rm -rf "$out" "$tel" "/var/run/dpdk/$prefix"' EXIT
 # While it forwards, ask telemetry for the port's state.
 (sleep 1.5; python3 - "/var/run/dpdk/$prefix/dpdk_telemetry.v2" >"$tel" 2>&1 <<'PY'
 import json, socket, sys
