@@ -15,6 +15,9 @@
  * announced the new token: a queue that is not polled at all (an idle Tx
  * queue) never holds it up, and a queue that announced the new token has
  * read the new route, because the route was written before the token.
+ * A burst entering just as the control path looks may not show yet (its
+ * entry store can trail its route load): the control path looks twice,
+ * the second time well after any such store is visible.
  */
 static __rte_always_inline void
 fo_queue_enter(struct fo_queue *q)

@@ -158,6 +158,26 @@ fo_switch_all_quiet(struct fo_private *priv, uint64_t token)
 }
 
 /*
+ * A burst's entry store can still sit in its core's store buffer while its
+ * route load has already completed (x86 lets a load pass an earlier store):
+ * a queue that looked quiet may be entering with the previous token. Such
+ * a store is visible long before this delay is over, so a second look
+ * catches the burst, which is then waited for like any other.
+ */
+#define FO_QS_SETTLE_US 50
+
+static bool
+fo_switch_wait_quiet(struct fo_private *priv, uint64_t token, uint64_t deadline)
+{
+	while (!fo_switch_all_quiet(priv, token)) {
+		if (rte_get_timer_cycles() > deadline)
+			return false;
+		usleep(10);
+	}
+	return true;
+}
+
+/*
  * Wait until every queue has finished any burst that began before now.
  * A stopped port has no bursts in flight (the application stops polling
  * before it stops the port). Only a burst that does not end (a stuck
@@ -174,16 +194,14 @@ fo_switch_quiesce(struct fo_private *priv)
 	if (!priv->started)
 		return;
 	deadline = rte_get_timer_cycles() + rte_get_timer_hz() * priv->args.quiesce_ms / 1000;
-	while (!fo_switch_all_quiet(priv, token)) {
-		if (rte_get_timer_cycles() > deadline) {
-			priv->quiesce_timeouts++;
-			FO_LOG(WARNING, priv,
-			       "a burst has not ended after %u ms: taken as over (quiesce_ms=)",
-			       priv->args.quiesce_ms);
+	if (fo_switch_wait_quiet(priv, token, deadline)) {
+		rte_delay_us_sleep(FO_QS_SETTLE_US);
+		if (fo_switch_wait_quiet(priv, token, deadline))
 			return;
-		}
-		usleep(10);
 	}
+	priv->quiesce_timeouts++;
+	FO_LOG(WARNING, priv, "a burst has not ended after %u ms: taken as over (quiesce_ms=)",
+	       priv->args.quiesce_ms);
 }
 
 /*
