@@ -32,15 +32,20 @@ put_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+/* sep, then "key": value ("" is null). */
+static void
+put_member(FILE *out, const char *sep, const char *key, const char *value)
+{
+	fprintf(out, "%s\"%s\": ", sep, key);
+	put_string(out, value);
+}
+
 static void
 put_vf(FILE *out, const struct fo_scan_vf *vf)
 {
-	fputs("{\"iface\": ", out);
-	put_string(out, vf->iface);
-	fputs(", \"pci\": ", out);
-	put_string(out, vf->pci);
-	fputs(", \"driver\": ", out);
-	put_string(out, vf->driver);
+	put_member(out, "{", "iface", vf->iface);
+	put_member(out, ", ", "pci", vf->pci);
+	put_member(out, ", ", "driver", vf->driver);
 	fputs(", \"serial\": ", out);
 	if (vf->serial >= 0)
 		fprintf(out, "%" PRId64, vf->serial);
@@ -57,22 +62,14 @@ put_pair(FILE *out, const struct fo_scan_pair *p)
 
 	if (p->mac_known)
 		fo_scan_format_mac(p->mac, mac);
-	fputs("{\"kind\": ", out);
-	put_string(out, fo_scan_kind_name(p->kind));
-	fputs(", \"mac\": ", out);
-	put_string(out, mac);
-	fputs(",\n   \"synthetic\": {\"iface\": ", out);
-	put_string(out, s->iface);
-	fputs(", \"bus\": ", out);
-	put_string(out, s->bus);
-	fputs(", \"id\": ", out);
-	put_string(out, s->id);
-	fputs(", \"driver\": ", out);
-	put_string(out, s->driver);
-	fputs(", \"pci\": ", out);
-	put_string(out, s->pci);
-	fputs(", \"master\": ", out);
-	put_string(out, s->master);
+	put_member(out, "{", "kind", fo_scan_kind_name(p->kind));
+	put_member(out, ", ", "mac", mac);
+	put_member(out, ",\n   \"synthetic\": {", "iface", s->iface);
+	put_member(out, ", ", "bus", s->bus);
+	put_member(out, ", ", "id", s->id);
+	put_member(out, ", ", "driver", s->driver);
+	put_member(out, ", ", "pci", s->pci);
+	put_member(out, ", ", "master", s->master);
 	fputs("},\n   \"vf\": ", out);
 	if (p->has_vf)
 		put_vf(out, &p->vf);
@@ -99,10 +96,8 @@ fo_scan_write_json(const struct fo_scan_result *res, FILE *out)
 	fputs("],\n \"ignored\": [", out);
 	for (i = 0; i < res->n_ignored; i++) {
 		fputs(i ? ",\n  " : "\n  ", out);
-		fputs("{\"iface\": ", out);
-		put_string(out, res->ignored[i].iface);
-		fputs(", \"reason\": ", out);
-		put_string(out, res->ignored[i].reason);
+		put_member(out, "{", "iface", res->ignored[i].iface);
+		put_member(out, ", ", "reason", res->ignored[i].reason);
 		fputc('}', out);
 	}
 	fputs("]}\n", out);

@@ -32,6 +32,14 @@
 static struct rte_mempool *mp;
 static uint16_t fo_port;
 
+/* Poll a condition (control-path queries only) until it holds or time is up. */
+#define WAIT_UNTIL(cond, seconds)                                                          \
+	do {                                                                               \
+		uint64_t end_ = rte_get_timer_cycles() + (seconds) * rte_get_timer_hz();   \
+		while (!(cond) && rte_get_timer_cycles() < end_)                           \
+			rte_delay_us_sleep(100);                                           \
+	} while (0)
+
 static uint16_t
 port_of(const char *name)
 {
@@ -531,7 +539,6 @@ case_replay_tap(void)
 	struct rte_ether_addr mac = {{0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0x01}};
 	struct rte_ether_addr mc[2] = {{{0x01, 0x00, 0x5e, 0x01, 0x02, 0x03}},
 				       {{0x33, 0x33, 0x00, 0x00, 0x00, 0x42}}};
-	uint64_t deadline;
 	unsigned long flags;
 	uint16_t pport;
 
@@ -555,14 +562,11 @@ case_replay_tap(void)
 	rte_eth_dev_callback_process(&rte_eth_devices[pport], RTE_ETH_EVENT_INTR_RMV, NULL);
 	CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "on the standby at once");
 	/* The service alarm detaches it, probes it again and replays. */
-	deadline = rte_get_timer_cycles() + 2 * rte_get_timer_hz();
-	while (status().primary.attach_count < 2 && rte_get_timer_cycles() < deadline)
-		rte_delay_us_sleep(1000);
+	WAIT_UNTIL(status().primary.attach_count >= 2, 2);
 	CHECK(spied_ops != NULL, "the re-added primary was seen");
 	CHECK(status().primary.present && status().primary.attach_count == 2, "primary back");
 	/* Make before break: back on it once its (new) netdev has carrier. */
-	while (status().active != RTE_PMD_FAILOVER_PATH_PRIMARY && rte_get_timer_cycles() < deadline)
-		rte_delay_us_sleep(1000);
+	WAIT_UNTIL(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, 2);
 	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "on the primary again");
 
 	flags = sysfs_value("fo_vf", "flags", 16);
@@ -585,7 +589,6 @@ case_replay_tap(void)
 static void
 case_tap_link(void)
 {
-	uint64_t deadline;
 	int ret;
 
 	create_failover("primary=(net_tap0,iface=fo_vf),standby=(net_tap1,iface=fo_syn),poll_ms=10");
@@ -594,17 +597,11 @@ case_tap_link(void)
 	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "on the primary");
 	ret = system("ip link set fo_vf down");
 	CHECK(ret == 0, "ip link set fo_vf down");
-	deadline = rte_get_timer_cycles() + 2 * rte_get_timer_hz();
-	while (status().active != RTE_PMD_FAILOVER_PATH_STANDBY &&
-	       rte_get_timer_cycles() < deadline)
-		rte_delay_us_sleep(100);
+	WAIT_UNTIL(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, 2);
 	CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "switched on link down");
 	ret = system("ip link set fo_vf up");
 	CHECK(ret == 0, "ip link set fo_vf up");
-	deadline = rte_get_timer_cycles() + 2 * rte_get_timer_hz();
-	while (status().active != RTE_PMD_FAILOVER_PATH_PRIMARY &&
-	       rte_get_timer_cycles() < deadline)
-		rte_delay_us_sleep(100);
+	WAIT_UNTIL(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, 2);
 	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "back on link up");
 	stop_and_close();
 }
@@ -617,24 +614,18 @@ case_tap_link(void)
 static void
 case_rename(void)
 {
-	uint64_t deadline;
 
 	CHECK(system("ip link add fo_va type veth peer name fo_vb && ip link set fo_va up && "
 		     "ip link set fo_vb up") == 0, "veth pair");
 	create_failover("primary=(net_af_packet0,iface=fo_va),standby=net_null0,poll_ms=100");
 	setup_port(1, NULL);
 	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
-	deadline = rte_get_timer_cycles() + 2 * rte_get_timer_hz();
-	while (status().active != RTE_PMD_FAILOVER_PATH_PRIMARY && rte_get_timer_cycles() < deadline)
-		rte_delay_us_sleep(1000);
+	WAIT_UNTIL(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, 2);
 	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "on the primary");
 	CHECK(system("ip link set fo_va down && ip link set fo_va name fo_vc && "
 		     "ip link set fo_vc up") == 0, "rename");
-	deadline = rte_get_timer_cycles() + 3 * rte_get_timer_hz();
-	while ((status().primary.attach_count < 2 ||
-		status().active != RTE_PMD_FAILOVER_PATH_PRIMARY) &&
-	       rte_get_timer_cycles() < deadline)
-		rte_delay_us_sleep(1000);
+	WAIT_UNTIL(status().primary.attach_count >= 2 &&
+		   status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, 3);
 	CHECK(status().primary.attach_count == 2, "reopened under the new name (%lu attaches)",
 	      (unsigned long)status().primary.attach_count);
 	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "back on the primary");
@@ -647,7 +638,6 @@ case_rename(void)
 static void
 case_uevent_remove(void)
 {
-	uint64_t deadline;
 
 	create_failover("primary=net_null0,standby=net_null1,poll_ms=0");
 	setup_port(1, NULL);
@@ -655,9 +645,7 @@ case_uevent_remove(void)
 	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "on the primary");
 	rte_dev_event_callback_process("net_null0", RTE_DEV_EVENT_REMOVE);
 	CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "flipped at the event");
-	deadline = rte_get_timer_cycles() + 2 * rte_get_timer_hz();
-	while (status().primary.attach_count < 2 && rte_get_timer_cycles() < deadline)
-		rte_delay_us_sleep(1000);
+	WAIT_UNTIL(status().primary.attach_count >= 2, 2);
 	/* A vdev probes again at once: detached, then attached again. */
 	CHECK(status().primary.attach_count == 2, "detached and attached again");
 	stop_and_close();

@@ -115,21 +115,22 @@ fo_sub_callbacks(struct fo_private *priv, struct fo_sub *sub, bool on)
 	}
 }
 
-/* The kernel netdev a sub-device sits on: its iface= devarg, if any. */
-static void
-fo_sub_ifname(struct fo_sub *sub, const char *devargs)
+/* The "iface=" value of devargs into name; false when there is none. */
+static bool
+fo_sub_iface_arg(const char *devargs, char *name, size_t len)
 {
 	const char *p = strstr(devargs, "iface=");
 	size_t n;
 
 	if (p == NULL || (p != devargs && p[-1] != ','))
-		return; /* keep what discovery said (a PCI VF's netdev) */
+		return false;
 	p += strlen("iface=");
 	n = strcspn(p, ",");
-	if (n >= sizeof(sub->ifname))
-		n = sizeof(sub->ifname) - 1;
-	memcpy(sub->ifname, p, n);
-	sub->ifname[n] = '\0';
+	if (n >= len)
+		n = len - 1;
+	memcpy(name, p, n);
+	name[n] = '\0';
+	return true;
 }
 
 static bool
@@ -143,7 +144,7 @@ static bool
 fo_sub_exists(const struct fo_sub *sub, const char *devargs, char *why, size_t len)
 {
 	char path[PATH_MAX];
-	struct fo_sub probe = {0};
+	char ifname[IF_NAMESIZE] = "";
 
 	if (strcmp(sub->bus, "pci") == 0) {
 		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", sub->name);
@@ -153,9 +154,9 @@ fo_sub_exists(const struct fo_sub *sub, const char *devargs, char *why, size_t l
 		}
 	}
 	if (strncmp(sub->name, "net_af_packet", strlen("net_af_packet")) == 0) {
-		fo_sub_ifname(&probe, devargs);
-		if (!fo_sub_netdev_exists(probe.ifname)) {
-			snprintf(why, len, "netdev %s does not exist", probe.ifname);
+		fo_sub_iface_arg(devargs, ifname, sizeof(ifname));
+		if (!fo_sub_netdev_exists(ifname)) {
+			snprintf(why, len, "netdev %s does not exist", ifname);
 			return false;
 		}
 	}
@@ -250,8 +251,8 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *devar
 	sub->via_tap = sub->tc_syn[0] != '\0' && devargs == sub->devargs;
 	if (sub->tc_syn[0] != '\0')
 		strlcpy(sub->ifname, sub->tc_syn, sizeof(sub->ifname));
-	else
-		fo_sub_ifname(sub, devargs);
+	else /* else keep what discovery said (a PCI VF's netdev) */
+		fo_sub_iface_arg(devargs, sub->ifname, sizeof(sub->ifname));
 	fo_netlink_query(priv, sub);
 	sub->port_id = port;
 	sub->present = true;

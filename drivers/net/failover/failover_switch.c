@@ -206,7 +206,7 @@ fo_switch_quiesce(struct fo_private *priv)
 
 /*
  * Control work runs on the EAL interrupt thread: one periodic safety-net
- * alarm (probe absent sub-devices, poll links of those without LSC) and
+ * alarm (probe absent sub-devices, read the link of every started one) and
  * one-shot alarms kicked by sub-device events. Alarms never block on the
  * lock: if the application holds it, they retry shortly.
  */

@@ -559,6 +559,29 @@ fo_tc_ifindex(struct fo_tc *tc, const char *ifname, uint32_t *ifindex)
 	return 0;
 }
 
+/*
+ * Both interfaces' indexes. Returns a negative errno, 0 when both exist, or 1
+ * when one does not (named in the message, after "op").
+ */
+static int
+fo_tc_ifindex_pair(struct fo_tc *tc, const char *op, const char *syn_ifname,
+		   const char *tap_ifname, uint32_t *syn, uint32_t *tap)
+{
+	int ret;
+
+	ret = fo_tc_ifindex(tc, syn_ifname, syn);
+	if (ret == 0)
+		ret = fo_tc_ifindex(tc, tap_ifname, tap);
+	if (ret < 0)
+		return ret;
+	if (*syn == 0 || *tap == 0) {
+		fo_tc_msg(tc, "%s: interface %s does not exist", op,
+			  *syn == 0 ? syn_ifname : tap_ifname);
+		return 1;
+	}
+	return 0;
+}
+
 /* Remove our filters; drop_qdisc: then an ingress qdisc left with no filter. */
 static int
 fo_tc_remove_one(struct fo_tc *tc, const char *ifname, uint32_t ifindex, bool drop_qdisc)
@@ -637,16 +660,9 @@ fo_tc_redirect_install(const char *syn_ifname, const char *tap_ifname, char *err
 	int ret;
 
 	fo_tc_init(&tc, err, errlen);
-	ret = fo_tc_ifindex(&tc, syn_ifname, &syn);
-	if (ret == 0)
-		ret = fo_tc_ifindex(&tc, tap_ifname, &tap);
-	if (ret < 0)
-		return ret;
-	if (syn == 0 || tap == 0) {
-		fo_tc_msg(&tc, "install tc redirect: interface %s does not exist",
-			  syn == 0 ? syn_ifname : tap_ifname);
-		return -ENODEV;
-	}
+	ret = fo_tc_ifindex_pair(&tc, "install tc redirect", syn_ifname, tap_ifname, &syn, &tap);
+	if (ret != 0)
+		return ret < 0 ? ret : -ENODEV;
 	if (syn == tap) {
 		fo_tc_msg(&tc, "install tc redirect: %s and %s are the same interface", syn_ifname,
 			  tap_ifname);
@@ -712,16 +728,9 @@ fo_tc_redirect_check(const char *syn_ifname, const char *tap_ifname, bool *insta
 
 	*installed = false;
 	fo_tc_init(&tc, err, errlen);
-	ret = fo_tc_ifindex(&tc, syn_ifname, &syn);
-	if (ret == 0)
-		ret = fo_tc_ifindex(&tc, tap_ifname, &tap);
-	if (ret < 0)
-		return ret;
-	if (syn == 0 || tap == 0) {
-		fo_tc_msg(&tc, "check tc redirect: interface %s does not exist",
-			  syn == 0 ? syn_ifname : tap_ifname);
-		return 0;
-	}
+	ret = fo_tc_ifindex_pair(&tc, "check tc redirect", syn_ifname, tap_ifname, &syn, &tap);
+	if (ret != 0)
+		return ret < 0 ? ret : 0;
 	ret = fo_tc_scan(&tc, syn_ifname, syn, tap, &s);
 	if (ret == 0 && s.ours == 1 && s.good == 1) {
 		ret = fo_tc_scan(&tc, tap_ifname, tap, syn, &s);
