@@ -28,6 +28,7 @@
 
 #define NB_MBUF 2047
 #define BURST 32
+#define FO_TEST_STANDBY_POLL 32 /* the standby_poll default */
 
 static struct rte_mempool *mp;
 static uint16_t fo_port;
@@ -211,6 +212,51 @@ case_traffic(void)
 	stop_and_close();
 	CHECK(rte_eth_dev_get_port_by_name("net_ring0", &port) != 0, "primary removed at close");
 	CHECK(rte_eth_dev_get_port_by_name("net_ring1", &port) != 0, "standby removed at close");
+}
+
+/*
+ * A primary that fills every burst (net_null) must not starve the other
+ * path, and the other path must not take the whole burst either.
+ */
+static void
+case_busy_primary(void)
+{
+	struct rte_mbuf *pkts[BURST];
+	unsigned int polls, from_standby = 0, from_primary = 0;
+	uint16_t sport, i, nb;
+
+	create_failover("primary=(net_null0,copy=1),standby=(net_ring0),poll_ms=0");
+	sport = port_of("net_ring0");
+	setup_port(1, NULL);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "starts on the primary");
+	CHECK(send_frames(sport, 30, 700) == 30, "inject on the standby");
+
+	for (polls = 0; polls < 1000 && from_standby < 30; polls++) {
+		unsigned int standby_now = 0;
+
+		nb = rte_eth_rx_burst(fo_port, 0, pkts, BURST);
+		for (i = 0; i < nb; i++) {
+			const struct rte_ether_hdr *eh =
+				rte_pktmbuf_mtod(pkts[i], const struct rte_ether_hdr *);
+
+			CHECK(pkts[i]->port == fo_port, "mbuf->port %u", pkts[i]->port);
+			if (eh->ether_type == rte_cpu_to_be_16(0x88b5))
+				standby_now++;
+			rte_pktmbuf_free(pkts[i]);
+		}
+		CHECK(standby_now <= BURST - BURST / 2,
+		      "the other path took %u of a burst of %u", standby_now, BURST);
+		CHECK(nb - standby_now >= BURST / 2, "the active path got only %u of %u",
+		      nb - standby_now, nb);
+		from_standby += standby_now;
+		from_primary += nb - standby_now;
+	}
+	CHECK(from_standby == 30, "%u of 30 standby frames received in %u full bursts",
+	      from_standby, polls);
+	CHECK(polls <= 2u * FO_TEST_STANDBY_POLL + 4, "standby frames took %u bursts", polls);
+	CHECK(from_primary > 0, "no frames from the primary");
+	stop_and_close();
 }
 
 static int lsc_events;
@@ -726,6 +772,7 @@ static const struct {
 } cases[] = {
 	{"traffic", case_traffic},
 	{"link", case_link},
+	{"busy_primary", case_busy_primary},
 	{"remove_api", case_remove_api},
 	{"remove_event", case_remove_event},
 	{"replay_rss", case_replay_rss},

@@ -19,33 +19,40 @@
  * entry store can trail its route load): the control path looks twice,
  * the second time well after any such store is visible.
  */
-static __rte_always_inline void
+static __rte_always_inline uint64_t
 fo_queue_enter(struct fo_queue *q)
 {
-	__atomic_store_n(&q->qs_seen, __atomic_load_n(q->qs_token, __ATOMIC_ACQUIRE),
-			 __ATOMIC_RELEASE);
+	uint64_t token = __atomic_load_n(q->qs_token, __ATOMIC_ACQUIRE);
+
+	__atomic_store_n(&q->qs_seen, token, __ATOMIC_RELEASE);
+	return token;
 }
 
 static __rte_always_inline void
-fo_queue_leave(struct fo_queue *q)
+fo_queue_leave(struct fo_queue *q, uint64_t token)
 {
-	__atomic_store_n(&q->qs_seen, q->qs_seen | FO_QS_QUIET, __ATOMIC_RELEASE);
+	__atomic_store_n(&q->qs_seen, token | FO_QS_QUIET, __ATOMIC_RELEASE);
 }
 
 /*
  * Hosts send broadcast, multicast and first packets of flows over the
  * synthetic path even while the VF is up: the other path is polled too,
  * every other_pace bursts while it is idle, since an idle poll can cost a
- * syscall (TAP, AF_PACKET); while it delivers, every burst.
+ * syscall (TAP, AF_PACKET); while it delivers, every burst. It is polled
+ * first, for at most half the burst, so that neither path can starve the
+ * other however busy it is. Out of line: the common burst only counts down.
  */
 static __rte_noinline uint16_t
-fo_rx_other(struct fo_queue *q, uint16_t other, struct rte_mbuf **pkts, uint16_t room)
+fo_rx_both(struct fo_queue *q, uint32_t route, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
+	uint16_t active = FO_ROUTE_ACTIVE(route), other = FO_ROUTE_OTHER(route);
 	uint16_t n = 0;
 
-	if (room > 0)
-		n = rte_eth_rx_burst(other, q->queue_id, pkts, room);
-	q->other_countdown = n > 0 || room == 0 ? 1 : q->other_pace;
+	if (other != FO_NO_PORT)
+		n = rte_eth_rx_burst(other, q->queue_id, pkts, nb_pkts - nb_pkts / 2);
+	q->other_countdown = n > 0 ? 1 : q->other_pace;
+	if (active != FO_NO_PORT)
+		n += rte_eth_rx_burst(active, q->queue_id, pkts + n, nb_pkts - n);
 	return n;
 }
 
@@ -53,22 +60,18 @@ uint16_t
 fo_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct fo_queue *q = queue;
-	uint32_t route;
-	uint16_t active, other, port_id, nb_rx = 0;
-	uint16_t i;
+	uint64_t token = fo_queue_enter(q);
+	uint32_t route = __atomic_load_n(&q->route, __ATOMIC_ACQUIRE);
+	uint16_t active = FO_ROUTE_ACTIVE(route);
+	uint16_t port_id = q->port_id;
+	uint16_t nb_rx, i;
 
-	fo_queue_enter(q);
-	route = __atomic_load_n(&q->route, __ATOMIC_ACQUIRE);
-	active = FO_ROUTE_ACTIVE(route);
-	other = FO_ROUTE_OTHER(route);
-
-	if (likely(active != FO_NO_PORT))
+	if (likely(--q->other_countdown != 0 && active != FO_NO_PORT))
 		nb_rx = rte_eth_rx_burst(active, q->queue_id, pkts, nb_pkts);
-	if (other != FO_NO_PORT && unlikely(--q->other_countdown == 0))
-		nb_rx += fo_rx_other(q, other, pkts + nb_rx, nb_pkts - nb_rx);
+	else
+		nb_rx = fo_rx_both(q, route, pkts, nb_pkts);
 
 	/* Applications see the failover port, not the sub-device. */
-	port_id = q->port_id;
 	for (i = 0; i + 4 <= nb_rx; i += 4) {
 		pkts[i]->port = port_id;
 		pkts[i + 1]->port = port_id;
@@ -77,7 +80,7 @@ fo_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	}
 	for (; i < nb_rx; i++)
 		pkts[i]->port = port_id;
-	fo_queue_leave(q);
+	fo_queue_leave(q, token);
 	return nb_rx;
 }
 
@@ -85,12 +88,12 @@ uint16_t
 fo_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct fo_queue *q = queue;
-	uint16_t active, nb_tx = 0;
+	uint64_t token = fo_queue_enter(q);
+	uint16_t active = FO_ROUTE_ACTIVE(__atomic_load_n(&q->route, __ATOMIC_ACQUIRE));
+	uint16_t nb_tx = 0;
 
-	fo_queue_enter(q);
-	active = FO_ROUTE_ACTIVE(__atomic_load_n(&q->route, __ATOMIC_ACQUIRE));
 	if (likely(active != FO_NO_PORT))
 		nb_tx = rte_eth_tx_burst(active, q->queue_id, pkts, nb_pkts);
-	fo_queue_leave(q);
+	fo_queue_leave(q, token);
 	return nb_tx;
 }
