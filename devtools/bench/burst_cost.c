@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
 /*
- * Cost of one rx+tx burst pair through a bare net_null port and through
- * net_failover over net_null, measured in TSC cycles per packet on one
- * lcore, the two interleaved window by window. The minimum over windows is
- * the least disturbed figure on a shared machine; the median is printed too.
+ * Cost of one rx+tx burst pair through a bare net_null port and through the
+ * wrappers over net_null (net_failover, net_failsafe, bonding mode 1),
+ * measured in TSC cycles per packet on one lcore, all interleaved window by
+ * window in one process (one mbuf pool, one memory layout). The minimum over
+ * windows is the least disturbed figure on a shared machine; the median is
+ * printed too.
  * Usage: fo-burst-cost [EAL args] -- [windows [bursts_per_window]]
  * (devtools/bench-burst.sh runs it with the right arguments).
  */
@@ -19,7 +21,7 @@
 #include <rte_mbuf.h>
 
 #define BURST 32
-#define NB_CAND 2
+#define NB_CAND 5
 
 static int
 cmp_double(const void *a, const void *b)
@@ -62,10 +64,12 @@ window(uint16_t port, unsigned int bursts)
 int
 main(int argc, char **argv)
 {
-	const char *names[NB_CAND] = {"bare net_null", "net_failover(net_null)"};
+	const char *names[NB_CAND] = {"bare net_null", "net_failover(net_null)",
+				      "net_failsafe(net_null)", "bonding1(net_null)",
+				      "bare net_null, 2nd port"};
 	uint16_t ports[NB_CAND];
 	struct rte_mempool *mp;
-	unsigned int windows = 200, bursts = 20000, w, c;
+	unsigned int windows = 400, bursts = 1000, w, c;
 	double *cost[NB_CAND];
 	int n = rte_eal_init(argc, argv);
 
@@ -80,8 +84,16 @@ main(int argc, char **argv)
 	if (rte_vdev_init("net_null0", NULL) != 0 ||
 	    rte_vdev_init("net_failover0", "primary=net_null1,standby=net_ring0") != 0)
 		rte_exit(1, "cannot create the ports (is net_failover loaded with -d?)\n");
+	if (rte_vdev_init("net_failsafe0", "dev(net_null2),dev(net_ring1)") != 0 ||
+	    rte_vdev_init("net_null3", NULL) != 0 ||
+	    rte_vdev_init("net_bonding0", "mode=1,slave=net_null3") != 0 ||
+	    rte_vdev_init("net_null4", NULL) != 0)
+		rte_exit(1, "cannot create the net_failsafe and net_bonding ports\n");
 	rte_eth_dev_get_port_by_name("net_null0", &ports[0]);
 	rte_eth_dev_get_port_by_name("net_failover0", &ports[1]);
+	rte_eth_dev_get_port_by_name("net_failsafe0", &ports[2]);
+	rte_eth_dev_get_port_by_name("net_bonding0", &ports[3]);
+	rte_eth_dev_get_port_by_name("net_null4", &ports[4]);
 	mp = rte_pktmbuf_pool_create("bench", 8191, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 				     rte_socket_id());
 	if (mp == NULL)
