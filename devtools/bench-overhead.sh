@@ -152,10 +152,10 @@ if [ "$hugepages" -gt 0 ]; then
 		mkdir -p /dev/hugepages
 		mount -t hugetlbfs nodev /dev/hugepages && huge_mounted=/dev/hugepages
 	fi
-	eal_common=(-l 0,1 -m 1024 --no-pci --log-level='*:notice')
+	eal_common=(-l '0,1' -m 1024 --no-pci --log-level='*:notice')
 	memory="$got hugepages of 2 MiB (restored to $huge_before afterwards)"
 else
-	eal_common=(-l 0,1 --no-huge -m 1024 --no-pci --log-level='*:notice')
+	eal_common=(-l '0,1' --no-huge -m 1024 --no-pci --log-level='*:notice')
 	memory="--no-huge (4 KiB pages)"
 fi
 eal_vdevs=()
