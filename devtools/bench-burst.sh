@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Cycles per packet of an rx+tx burst pair on one lcore: bare net_null
-# against net_failover, net_failsafe and bonding mode 1 over net_null, and a
-# second bare net_null port as a control (its ratio shows how much the
-# memory layout alone moves a port), all interleaved window by window in one
-# process, with 4 KiB pages (--no-huge) and, with --hugepages N, on 2 MiB
-# hugepages reserved for the run and restored afterwards. Prints min and
-# median cycles per packet and the ratio of the minima (bare / candidate).
+# against net_failover (also with mbuf_port=sub), net_failsafe and bonding
+# mode 1 over net_null, and a second bare net_null port as a control (its
+# ratio shows how much the memory layout alone moves a port), interleaved
+# window by window in one process, with 4 KiB pages (--no-huge) and, with
+# --hugepages N, on 2 MiB hugepages reserved for the run and restored after.
+# Prints min and median cycles per packet, and bare's min / candidate's min.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 windows=400

@@ -36,6 +36,8 @@ sharing testpmd's one mbuf pool:
   failover   --vdev 'net_failover0,primary=(net_null1),standby=(net_ring0)'
              with -d DIR/drivers/net/failover/librte_net_failover.so
              (left out, with a note, if that .so has not been built)
+  fo-subport --vdev 'net_failover1,primary=(net_null4),standby=(net_ring2),mbuf_port=sub'
+             (the same without the per-packet mbuf->port write)
   failsafe   --vdev 'net_failsafe0,dev(net_null2),dev(net_ring1)'
   bonding1   --vdev net_null3 --vdev 'net_bonding0,mode=1,slave=net_null3'
 The script drives testpmd's prompt: for each round, for each candidate in an
@@ -68,7 +70,7 @@ Options:
   --raw FILE    also write every window as "session round candidate pps"
   --help        this text
 
-Needs root and dpdk-testpmd in PATH. Default run: about 2 minutes.
+Needs root and dpdk-testpmd in PATH. Default run: about 4 minutes.
 Exit status: 0 if every candidate gave numbers, 1 if one did not, 2 on usage
 or environment errors.
 EOF
@@ -130,17 +132,20 @@ trap 'exit 143' TERM HUP
 
 # Candidates in probe order: testpmd numbers the ports as they probe, the
 # wrappers' sub-devices included, so the port ids are looked up by name.
-names=(bare failover failsafe bonding1)
+names=(bare failover fo-subport failsafe bonding1)
 declare -A vdevs port
 vdevs[bare]="--vdev net_null0"
 vdevs[failover]="-d $failover_so --vdev net_failover0,primary=(net_null1),standby=(net_ring0)"
+vdevs[fo-subport]="--vdev net_failover1,primary=(net_null4),standby=(net_ring2),mbuf_port=sub"
 vdevs[failsafe]="--vdev net_failsafe0,dev(net_null2),dev(net_ring1)"
 vdevs[bonding1]="--vdev net_null3 --vdev net_bonding0,mode=1,slave=net_null3"
-declare -A portname=([bare]=net_null0 [failover]=net_failover0 [failsafe]=net_failsafe0
+declare -A portname=([bare]=net_null0 [failover]=net_failover0 [fo-subport]=net_failover1
+	[failsafe]=net_failsafe0
 	[bonding1]=net_bonding0)
 if [ ! -f "$failover_so" ]; then
 	echo "note: candidate failover left out: $failover_so not built (run devtools/build.sh)"
 	names=(bare failsafe bonding1)
+	vdevs[failover]="" vdevs[fo-subport]=""
 fi
 
 if [ "$hugepages" -gt 0 ]; then

@@ -2,7 +2,8 @@
 
 /*
  * Cost of one rx+tx burst pair through a bare net_null port and through the
- * wrappers over net_null (net_failover, net_failsafe, bonding mode 1),
+ * wrappers over net_null (net_failover, also with mbuf_port=sub, net_failsafe,
+ * bonding mode 1),
  * measured in TSC cycles per packet on one lcore, all interleaved window by
  * window in one process (one mbuf pool, one memory layout). The minimum over
  * windows is the least disturbed figure on a shared machine; the median is
@@ -21,7 +22,7 @@
 #include <rte_mbuf.h>
 
 #define BURST 32
-#define NB_CAND 5
+#define NB_CAND 6
 
 static int
 cmp_double(const void *a, const void *b)
@@ -66,7 +67,7 @@ main(int argc, char **argv)
 {
 	const char *names[NB_CAND] = {"bare net_null", "net_failover(net_null)",
 				      "net_failsafe(net_null)", "bonding1(net_null)",
-				      "bare net_null, 2nd port"};
+				      "bare net_null, 2nd port", "net_failover mbuf_port=sub"};
 	uint16_t ports[NB_CAND];
 	struct rte_mempool *mp;
 	unsigned int windows = 400, bursts = 1000, w, c;
@@ -87,13 +88,15 @@ main(int argc, char **argv)
 	if (rte_vdev_init("net_failsafe0", "dev(net_null2),dev(net_ring1)") != 0 ||
 	    rte_vdev_init("net_null3", NULL) != 0 ||
 	    rte_vdev_init("net_bonding0", "mode=1,slave=net_null3") != 0 ||
-	    rte_vdev_init("net_null4", NULL) != 0)
+	    rte_vdev_init("net_null4", NULL) != 0 ||
+	    rte_vdev_init("net_failover1", "primary=net_null5,standby=net_ring2,mbuf_port=sub") != 0)
 		rte_exit(1, "cannot create the net_failsafe and net_bonding ports\n");
 	rte_eth_dev_get_port_by_name("net_null0", &ports[0]);
 	rte_eth_dev_get_port_by_name("net_failover0", &ports[1]);
 	rte_eth_dev_get_port_by_name("net_failsafe0", &ports[2]);
 	rte_eth_dev_get_port_by_name("net_bonding0", &ports[3]);
 	rte_eth_dev_get_port_by_name("net_null4", &ports[4]);
+	rte_eth_dev_get_port_by_name("net_failover1", &ports[5]);
 	mp = rte_pktmbuf_pool_create("bench", 8191, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 				     rte_socket_id());
 	if (mp == NULL)
@@ -106,11 +109,11 @@ main(int argc, char **argv)
 	for (w = 0; w < windows; w++)
 		for (c = 0; c < NB_CAND; c++)
 			cost[c][w] = window(ports[c], bursts);
-	printf("%-24s %12s %12s %8s\n", "candidate", "min cyc/pkt", "median", "ratio");
+	printf("%-28s %12s %12s %8s\n", "candidate", "min cyc/pkt", "median", "ratio");
 	for (c = 0; c < NB_CAND; c++)
 		qsort(cost[c], windows, sizeof(double), cmp_double);
 	for (c = 0; c < NB_CAND; c++)
-		printf("%-24s %12.2f %12.2f %8.3f\n", names[c], cost[c][0], cost[c][windows / 2],
+		printf("%-28s %12.2f %12.2f %8.3f\n", names[c], cost[c][0], cost[c][windows / 2],
 		       cost[0][0] / cost[c][0]);
 	for (c = 0; c < NB_CAND; c++)
 		rte_eth_dev_stop(ports[c]);

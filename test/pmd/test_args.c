@@ -37,6 +37,7 @@ main(void)
 	CHECK(strcmp(a.primary, "net_af_packet0,iface=vf0") == 0, "primary=%s", a.primary);
 	CHECK(strcmp(a.standby, "net_tap0,iface=t0") == 0, "standby=%s", a.standby);
 	CHECK(!a.has_mac && a.poll_ms == FO_POLL_MS_DEFAULT, "defaults");
+	CHECK(!a.mbuf_port_sub, "mbuf->port is the failover port by default");
 	CHECK(a.standby_poll == FO_STANDBY_POLL_DEFAULT && a.quiesce_ms == FO_QUIESCE_MS_DEFAULT,
 	      "defaults");
 
@@ -59,6 +60,9 @@ main(void)
 	CHECK(a.has_mac && a.mac[1] == 0x0d && a.mac[5] == 0x46, "mac");
 	CHECK(a.poll_ms == 0 && a.standby_poll == 4 && a.quiesce_ms == 7, "numbers");
 	CHECK(a.primary[0] == '\0', "no primary");
+	CHECK(parse("standby=net_tap0,mbuf_port=sub", &a, err) == 0 && a.mbuf_port_sub, "%s", err);
+	CHECK(parse("standby=net_tap0,mbuf_port=failover", &a, err) == 0 && !a.mbuf_port_sub,
+	      "%s", err);
 	CHECK(parse("", &a, err) == 0 && a.primary[0] == '\0', "empty devargs parse");
 	CHECK(parse(NULL, &a, err) == 0, "NULL devargs parse");
 
@@ -82,6 +86,7 @@ main(void)
 	expect_error("poll_ms=12ms", "from 0 to");
 	expect_error("poll_ms=99999999999999999999", "from 0 to");
 	expect_error("standby_poll=0", "at least 1");
+	expect_error("mbuf_port=vf", "'mbuf_port' is 'failover' or 'sub', got \"vf\"");
 	expect_error("primary=(,iface=x)", "no device name");
 	expect_error("primary=net_null0,iface=eth0", "not with primary or standby");
 	expect_error("standby=net_null0,sysfs=/tmp/x", "not with primary or standby");

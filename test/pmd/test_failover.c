@@ -259,6 +259,27 @@ case_busy_primary(void)
 	stop_and_close();
 }
 
+/* mbuf_port=sub: packets keep what the sub-device wrote (net_null: its id). */
+static void
+case_mbuf_port_sub(void)
+{
+	struct rte_mbuf *pkts[BURST];
+	uint16_t pport, i, nb;
+
+	create_failover("primary=(net_null0),standby=(net_ring0),mbuf_port=sub");
+	pport = port_of("net_null0");
+	setup_port(1, NULL);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	nb = rte_eth_rx_burst(fo_port, 0, pkts, BURST);
+	CHECK(nb > 0, "no frames from net_null");
+	for (i = 0; i < nb; i++) {
+		CHECK(pkts[i]->port == pport, "mbuf->port %u, not the primary's %u", pkts[i]->port,
+		      pport);
+		rte_pktmbuf_free(pkts[i]);
+	}
+	stop_and_close();
+}
+
 static int lsc_events;
 
 static int
@@ -773,6 +794,7 @@ static const struct {
 	{"traffic", case_traffic},
 	{"link", case_link},
 	{"busy_primary", case_busy_primary},
+	{"mbuf_port_sub", case_mbuf_port_sub},
 	{"remove_api", case_remove_api},
 	{"remove_event", case_remove_event},
 	{"replay_rss", case_replay_rss},

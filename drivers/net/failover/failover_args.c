@@ -170,10 +170,10 @@ fo_args_check_sub(const char *key, const char *devargs, char *err, size_t errlen
 int
 fo_args_parse(const char *str, struct fo_args *args, char *err, size_t errlen)
 {
-	char value[FO_DEVARGS_MAX];
-	char seen[8] = {0};
 	static const char *const keys[] = {"primary", "standby", "mac", "poll_ms",
-		"standby_poll", "quiesce_ms", "sysfs", "iface"};
+		"standby_poll", "quiesce_ms", "sysfs", "iface", "mbuf_port"};
+	char value[FO_DEVARGS_MAX];
+	char seen[FO_DIM(keys)] = {0};
 	const char *p = str != NULL ? str : "";
 
 	memset(args, 0, sizeof(*args));
@@ -196,7 +196,7 @@ fo_args_parse(const char *str, struct fo_args *args, char *err, size_t errlen)
 				break;
 		if (k == FO_DIM(keys))
 			return fo_args_error(err, errlen,
-				"unknown key '%.*s' (known: primary, standby, mac, poll_ms, standby_poll, quiesce_ms, sysfs, iface)",
+				"unknown key '%.*s' (known: primary, standby, mac, poll_ms, standby_poll, quiesce_ms, sysfs, iface, mbuf_port)",
 				(int)klen, p);
 		if (seen[k]++)
 			return fo_args_error(err, errlen, "key '%s' given twice", keys[k]);
@@ -246,6 +246,12 @@ fo_args_parse(const char *str, struct fo_args *args, char *err, size_t errlen)
 					"'iface' needs an interface name (at most %zu characters, no '/' or blanks), got \"%s\"",
 					sizeof(args->iface) - 1, value);
 			strcpy(args->iface, value);
+			break;
+		case 8:
+			if (strcmp(value, "failover") != 0 && strcmp(value, "sub") != 0)
+				return fo_args_error(err, errlen,
+					"'mbuf_port' is 'failover' or 'sub', got \"%s\"", value);
+			args->mbuf_port_sub = strcmp(value, "sub") == 0;
 			break;
 		}
 

@@ -27,6 +27,7 @@ struct fo_args {
 	unsigned int quiesce_ms;   /* longest wait for queues to quiesce */
 	char sysfs[FO_DEVARGS_MAX]; /* discovery root; "" = /sys */
 	char iface[FO_IFACE_MAX];   /* discovery: the pair with this netdev */
+	bool mbuf_port_sub;         /* leave the sub-device's id in mbuf->port */
 };
 
 /* No sub-device given: the pair is discovered from sysfs. */

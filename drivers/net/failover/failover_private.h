@@ -134,6 +134,7 @@ int fo_dev_close(struct rte_eth_dev *dev);
 
 /* failover_rxtx.c */
 uint16_t fo_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts);
+uint16_t fo_rx_burst_sub_port(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts);
 uint16_t fo_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts);
 
 /* failover_switch.c */

@@ -56,8 +56,14 @@ fo_rx_both(struct fo_queue *q, uint32_t route, struct rte_mbuf **pkts, uint16_t 
 	return n;
 }
 
-uint16_t
-fo_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+/*
+ * Applications see the failover port, not the sub-device, in mbuf->port:
+ * one more store per packet. With mbuf_port=sub the devargs waive it for
+ * applications that never read the field, and the burst function without
+ * the loop is installed instead.
+ */
+static __rte_always_inline uint16_t
+fo_rx_common(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts, const bool set_port)
 {
 	struct fo_queue *q = queue;
 	uint64_t token = fo_queue_enter(q);
@@ -71,17 +77,30 @@ fo_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	else
 		nb_rx = fo_rx_both(q, route, pkts, nb_pkts);
 
-	/* Applications see the failover port, not the sub-device. */
-	for (i = 0; i + 4 <= nb_rx; i += 4) {
-		pkts[i]->port = port_id;
-		pkts[i + 1]->port = port_id;
-		pkts[i + 2]->port = port_id;
-		pkts[i + 3]->port = port_id;
+	if (set_port) {
+		for (i = 0; i + 4 <= nb_rx; i += 4) {
+			pkts[i]->port = port_id;
+			pkts[i + 1]->port = port_id;
+			pkts[i + 2]->port = port_id;
+			pkts[i + 3]->port = port_id;
+		}
+		for (; i < nb_rx; i++)
+			pkts[i]->port = port_id;
 	}
-	for (; i < nb_rx; i++)
-		pkts[i]->port = port_id;
 	fo_queue_leave(q, token);
 	return nb_rx;
+}
+
+uint16_t
+fo_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return fo_rx_common(queue, pkts, nb_pkts, true);
+}
+
+uint16_t
+fo_rx_burst_sub_port(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return fo_rx_common(queue, pkts, nb_pkts, false);
 }
 
 uint16_t

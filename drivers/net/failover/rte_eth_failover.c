@@ -96,7 +96,7 @@ fo_probe(struct rte_vdev_device *vdev)
 	priv = dev->data->dev_private;
 	fo_priv_init(priv, dev, name, &args);
 	dev->dev_ops = &fo_ops;
-	dev->rx_pkt_burst = fo_rx_burst;
+	dev->rx_pkt_burst = priv->args.mbuf_port_sub ? fo_rx_burst_sub_port : fo_rx_burst;
 	dev->tx_pkt_burst = fo_tx_burst;
 	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC | RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
 	dev->data->mac_addrs = rte_zmalloc(name, FO_MAX_MACS * sizeof(struct rte_ether_addr), 0);
@@ -134,12 +134,13 @@ fo_probe(struct rte_vdev_device *vdev)
 	fo_uevent_open(priv);
 	fo_service_start(priv);
 	rte_eth_dev_probing_finish(dev);
-	FO_LOG(INFO, priv, "port %u: primary=%s standby=%s mac=" RTE_ETHER_ADDR_PRT_FMT,
+	FO_LOG(INFO, priv, "port %u: primary=%s standby=%s mac=" RTE_ETHER_ADDR_PRT_FMT "%s",
 	       priv->port_id, fo_sub_of(priv, FO_PATH_PRIMARY)->present ?
 	       fo_sub_of(priv, FO_PATH_PRIMARY)->name : "(absent)",
 	       fo_sub_of(priv, FO_PATH_STANDBY)->present ?
 	       fo_sub_of(priv, FO_PATH_STANDBY)->name : "(absent)",
-	       RTE_ETHER_ADDR_BYTES(&dev->data->mac_addrs[0]));
+	       RTE_ETHER_ADDR_BYTES(&dev->data->mac_addrs[0]),
+	       priv->args.mbuf_port_sub ? ", mbuf->port left to the sub-devices" : "");
 	return 0;
 
 fail_subs:
@@ -173,4 +174,5 @@ static struct rte_vdev_driver fo_vdev_driver = {
 RTE_PMD_REGISTER_VDEV(net_failover, fo_vdev_driver);
 RTE_PMD_REGISTER_PARAM_STRING(net_failover,
 	"primary=(<devargs>) standby=(<devargs>) mac=<mac> poll_ms=<ms> "
-	"standby_poll=<bursts> quiesce_ms=<ms>");
+	"standby_poll=<bursts> quiesce_ms=<ms> sysfs=<dir> iface=<ifname> "
+	"mbuf_port=failover|sub");
