@@ -18,11 +18,13 @@
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
+#include <rte_flow.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include <ethdev_driver.h>
 
+#include "flow_pmd.h"
 #include "fo_check.h"
 #include "rte_pmd_failover.h"
 
@@ -245,8 +247,8 @@ case_busy_primary(void)
 				standby_now++;
 			rte_pktmbuf_free(pkts[i]);
 		}
-		CHECK(standby_now <= BURST - BURST / 2,
-		      "the other path took %u of a burst of %u", standby_now, BURST);
+		CHECK(standby_now <= BURST - BURST / 2, "the other path took %u of a burst of %u",
+		      standby_now, BURST);
 		CHECK(nb - standby_now >= BURST / 2, "the active path got only %u of %u",
 		      nb - standby_now, nb);
 		from_standby += standby_now;
@@ -787,6 +789,83 @@ remove_runtime_dir(void)
 	rmdir(dir);
 }
 
+/*
+ * rte_flow through the port: rules and isolation reach every sub-device,
+ * a sub-device's refusal reaches the application and leaves nothing
+ * half made, and a primary that comes back gets the journal's rules again.
+ */
+static void
+case_flow(void)
+{
+	const struct rte_flow_attr attr = {.ingress = 1};
+	const struct rte_flow_attr attr_g1 = {.ingress = 1, .group = 1};
+	const struct rte_flow_item pattern[] = {
+		{.type = RTE_FLOW_ITEM_TYPE_ETH},
+		{.type = RTE_FLOW_ITEM_TYPE_END},
+	};
+	const struct rte_flow_action_queue queue = {.index = 0};
+	const struct rte_flow_action actions[] = {
+		{.type = RTE_FLOW_ACTION_TYPE_QUEUE, .conf = &queue},
+		{.type = RTE_FLOW_ACTION_TYPE_END},
+	};
+	struct rte_flow_error error;
+	struct rte_eth_dev_info info;
+	struct rte_flow *f1, *f2, *refused;
+	uint16_t pport, sport;
+
+	create_failover("primary=net_fotest0,standby=net_fotest1,poll_ms=0");
+	pport = port_of("net_fotest0");
+	sport = port_of("net_fotest1");
+	setup_port(1, NULL);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+
+	CHECK(rte_flow_validate(fo_port, &attr, pattern, actions, &error) == 0, "validate: %s",
+	      error.message ? error.message : "");
+	memset(&error, 0, sizeof(error));
+	CHECK(rte_flow_validate(fo_port, &attr_g1, pattern, actions, &error) == -ENOTSUP,
+	      "group 1 validates");
+	CHECK(error.message != NULL && strstr(error.message, "group 0 only") != NULL,
+	      "the sub-device's reason reaches the application");
+
+	CHECK(rte_flow_isolate(fo_port, 1, &error) == 0, "isolate");
+	CHECK(flow_pmd_state(pport).isolated && flow_pmd_state(sport).isolated,
+	      "both sub-devices isolated");
+	f1 = rte_flow_create(fo_port, &attr, pattern, actions, &error);
+	f2 = rte_flow_create(fo_port, &attr, pattern, actions, &error);
+	CHECK(f1 != NULL && f2 != NULL, "create");
+	CHECK(flow_pmd_state(pport).rules == 2 && flow_pmd_state(sport).rules == 2,
+	      "rules on the sub-devices: %u, %u", flow_pmd_state(pport).rules,
+	      flow_pmd_state(sport).rules);
+	refused = rte_flow_create(fo_port, &attr_g1, pattern, actions, &error);
+	CHECK(refused == NULL && rte_errno == ENOTSUP, "a refused rule fails");
+	CHECK(flow_pmd_state(pport).rules == 2 && flow_pmd_state(sport).rules == 2,
+	      "a refused rule leaves nothing behind");
+	CHECK(rte_flow_destroy(fo_port, f1, &error) == 0, "destroy");
+	CHECK(flow_pmd_state(pport).rules == 1 && flow_pmd_state(sport).rules == 1,
+	      "destroyed on both");
+
+	CHECK(rte_eth_dev_info_get(pport, &info) == 0, "info");
+	CHECK(rte_dev_remove(info.device) == 0, "remove the primary");
+	CHECK(!status().primary.present, "primary gone");
+	CHECK(flow_pmd_state(pport).rules == 0, "its rules went with it");
+	rescan();
+	CHECK(status().primary.present && status().active == RTE_PMD_FAILOVER_PATH_PRIMARY,
+	      "primary back and active");
+	pport = port_of("net_fotest0");
+	CHECK(flow_pmd_state(pport).rules == 1 && flow_pmd_state(pport).isolated,
+	      "replayed onto the new primary: %u rules, isolated %d", flow_pmd_state(pport).rules,
+	      flow_pmd_state(pport).isolated);
+	CHECK(path_xstat("primary_replay_mismatches") == 0, "no replay mismatch");
+	CHECK(rte_flow_destroy(fo_port, f2, &error) == 0, "destroy after the replay");
+	CHECK(flow_pmd_state(pport).rules == 0 && flow_pmd_state(sport).rules == 0,
+	      "the replayed rule destroyed too");
+	CHECK(rte_flow_create(fo_port, &attr, pattern, actions, &error) != NULL, "create");
+	CHECK(rte_flow_flush(fo_port, &error) == 0, "flush");
+	CHECK(flow_pmd_state(pport).rules == 0 && flow_pmd_state(sport).rules == 0, "flushed");
+	stop_and_close();
+	CHECK(rte_eth_dev_get_port_by_name("net_fotest0", &pport) != 0, "primary removed at close");
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -795,6 +874,7 @@ static const struct {
 	{"link", case_link},
 	{"busy_primary", case_busy_primary},
 	{"mbuf_port_sub", case_mbuf_port_sub},
+	{"flow", case_flow},
 	{"remove_api", case_remove_api},
 	{"remove_event", case_remove_event},
 	{"replay_rss", case_replay_rss},
