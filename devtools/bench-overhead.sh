@@ -152,7 +152,7 @@ if [ "$hugepages" -gt 0 ]; then
 	huge_before=$(cat /proc/sys/vm/nr_hugepages)
 	echo "$hugepages" >/proc/sys/vm/nr_hugepages
 	got=$(cat /proc/sys/vm/nr_hugepages)
-	[ "$got" -ge 512 ] || die "only $got hugepages of 2 MiB could be reserved (need 512 for -m 1024)"
+	[ "$got" -ge 512 ] || die "only $got hugepages of 2 MiB could be reserved (need 512 for -m 1024; or run with --no-huge)"
 	if ! grep -q hugetlbfs /proc/mounts; then
 		mkdir -p /dev/hugepages
 		mount -t hugetlbfs nodev /dev/hugepages && huge_mounted=/dev/hugepages
