@@ -3,8 +3,8 @@
 # what is missing (devtools/setup.sh), builds a release tree (build/) and an
 # ASan+UBSan tree (build-asan/), runs every suite in the first and those of
 # the project's own executables in the second (Debian's testpmd cannot load an
-# ASan-built plugin), fuzzes the
-# sysfs parsers briefly, and ends with one line: N passed, N failed, N skipped.
+# ASan-built plugin), fuzzes the sysfs and devargs
+# parsers briefly, and ends with one line: N passed, N failed, N skipped.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -38,9 +38,9 @@ ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 	meson test -C build-asan --print-errorlogs --num-processes 1 \
 	--suite unit --suite pmd --suite scan --suite tc || true
 
-step "fuzzing the sysfs parsers for ${fuzz_seconds}s"
-if [ -x test/scan/fuzz.sh ] || [ -f test/scan/fuzz.sh ]; then
-	if bash test/scan/fuzz.sh "$fuzz_seconds"; then
+step "fuzzing the sysfs and devargs parsers for ${fuzz_seconds}s each"
+if [ -f test/fuzz.sh ]; then
+	if bash test/fuzz.sh "$fuzz_seconds"; then
 		extra_passed=$((extra_passed + 1))
 	else
 		echo "FAIL: fuzzing"

@@ -86,6 +86,7 @@ main(void)
 	expect_error("poll_ms=12ms", "from 0 to");
 	expect_error("poll_ms=99999999999999999999", "from 0 to");
 	expect_error("standby_poll=0", "at least 1");
+	expect_error("prim\nary=x", "unknown key 'prim?ary'");
 	expect_error("mbuf_port=vf", "'mbuf_port' is 'failover' or 'sub', got \"vf\"");
 	expect_error("primary=(,iface=x)", "no device name");
 	expect_error("primary=net_null0,iface=eth0", "not with primary or standby");

@@ -19,9 +19,17 @@ fo_args_error(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
+	char *c;
+
+	if (errlen == 0)
+		return -1;
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
+	/* The message quotes the devargs: keep it one printable line. */
+	for (c = err; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	return -1;
 }
 
