@@ -24,7 +24,7 @@
 #include <rte_mbuf.h>
 #include <ethdev_driver.h>
 
-#include "flow_pmd.h"
+#include "fotest_pmd.h"
 #include "fo_check.h"
 #include "rte_pmd_failover.h"
 
@@ -188,6 +188,11 @@ case_traffic(void)
 	CHECK(send_frames(sport, 20, 500) == 20, "inject on standby");
 	CHECK(receive_frames(20, seqs) == 20, "rx from the inactive path");
 	CHECK(seqs[0] == 500 && seqs[19] == 519, "seqs from the standby");
+
+	/* net_ring cannot stop a queue alone: neither can the port. */
+	CHECK(rte_eth_dev_rx_queue_stop(fo_port, 0) == -ENOTSUP, "queue stop without support");
+	CHECK(rte_eth_devices[fo_port].data->rx_queue_state[0] == RTE_ETH_QUEUE_STATE_STARTED,
+	      "a failed queue stop leaves the queue started");
 
 	CHECK(rte_pmd_failover_force(fo_port, RTE_PMD_FAILOVER_PATH_STANDBY) == 0, "force");
 	CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "forced to standby");
@@ -828,42 +833,109 @@ case_flow(void)
 	      "the sub-device's reason reaches the application");
 
 	CHECK(rte_flow_isolate(fo_port, 1, &error) == 0, "isolate");
-	CHECK(flow_pmd_state(pport).isolated && flow_pmd_state(sport).isolated,
+	CHECK(fotest_state_of(pport).isolated && fotest_state_of(sport).isolated,
 	      "both sub-devices isolated");
 	f1 = rte_flow_create(fo_port, &attr, pattern, actions, &error);
 	f2 = rte_flow_create(fo_port, &attr, pattern, actions, &error);
 	CHECK(f1 != NULL && f2 != NULL, "create");
-	CHECK(flow_pmd_state(pport).rules == 2 && flow_pmd_state(sport).rules == 2,
-	      "rules on the sub-devices: %u, %u", flow_pmd_state(pport).rules,
-	      flow_pmd_state(sport).rules);
+	CHECK(fotest_state_of(pport).rules == 2 && fotest_state_of(sport).rules == 2,
+	      "rules on the sub-devices: %u, %u", fotest_state_of(pport).rules,
+	      fotest_state_of(sport).rules);
 	refused = rte_flow_create(fo_port, &attr_g1, pattern, actions, &error);
 	CHECK(refused == NULL && rte_errno == ENOTSUP, "a refused rule fails");
-	CHECK(flow_pmd_state(pport).rules == 2 && flow_pmd_state(sport).rules == 2,
+	CHECK(fotest_state_of(pport).rules == 2 && fotest_state_of(sport).rules == 2,
 	      "a refused rule leaves nothing behind");
 	CHECK(rte_flow_destroy(fo_port, f1, &error) == 0, "destroy");
-	CHECK(flow_pmd_state(pport).rules == 1 && flow_pmd_state(sport).rules == 1,
+	CHECK(fotest_state_of(pport).rules == 1 && fotest_state_of(sport).rules == 1,
 	      "destroyed on both");
 
 	CHECK(rte_eth_dev_info_get(pport, &info) == 0, "info");
 	CHECK(rte_dev_remove(info.device) == 0, "remove the primary");
 	CHECK(!status().primary.present, "primary gone");
-	CHECK(flow_pmd_state(pport).rules == 0, "its rules went with it");
+	CHECK(fotest_state_of(pport).rules == 0, "its rules went with it");
 	rescan();
 	CHECK(status().primary.present && status().active == RTE_PMD_FAILOVER_PATH_PRIMARY,
 	      "primary back and active");
 	pport = port_of("net_fotest0");
-	CHECK(flow_pmd_state(pport).rules == 1 && flow_pmd_state(pport).isolated,
-	      "replayed onto the new primary: %u rules, isolated %d", flow_pmd_state(pport).rules,
-	      flow_pmd_state(pport).isolated);
+	CHECK(fotest_state_of(pport).rules == 1 && fotest_state_of(pport).isolated,
+	      "replayed onto the new primary: %u rules, isolated %d", fotest_state_of(pport).rules,
+	      fotest_state_of(pport).isolated);
 	CHECK(path_xstat("primary_replay_mismatches") == 0, "no replay mismatch");
 	CHECK(rte_flow_destroy(fo_port, f2, &error) == 0, "destroy after the replay");
-	CHECK(flow_pmd_state(pport).rules == 0 && flow_pmd_state(sport).rules == 0,
+	CHECK(fotest_state_of(pport).rules == 0 && fotest_state_of(sport).rules == 0,
 	      "the replayed rule destroyed too");
 	CHECK(rte_flow_create(fo_port, &attr, pattern, actions, &error) != NULL, "create");
 	CHECK(rte_flow_flush(fo_port, &error) == 0, "flush");
-	CHECK(flow_pmd_state(pport).rules == 0 && flow_pmd_state(sport).rules == 0, "flushed");
+	CHECK(fotest_state_of(pport).rules == 0 && fotest_state_of(sport).rules == 0, "flushed");
 	stop_and_close();
 	CHECK(rte_eth_dev_get_port_by_name("net_fotest0", &pport) != 0, "primary removed at close");
+}
+
+static uint8_t
+rxq_state(uint16_t port, uint16_t q)
+{
+	return rte_eth_devices[port].data->rx_queue_state[q];
+}
+
+static uint8_t
+txq_state(uint16_t port, uint16_t q)
+{
+	return rte_eth_devices[port].data->tx_queue_state[q];
+}
+
+#define QS_STARTED RTE_ETH_QUEUE_STATE_STARTED
+#define QS_STOPPED RTE_ETH_QUEUE_STATE_STOPPED
+
+/*
+ * Deferred start and queue start/stop reach every sub-device, and a
+ * primary that comes back gets the port's queue states.
+ */
+static void
+case_queue_state(void)
+{
+	const struct rte_eth_rxconf deferred = {.rx_deferred_start = 1};
+	const struct rte_eth_conf conf = {0};
+	struct rte_eth_dev_info info;
+	uint16_t pport, sport, q;
+
+	create_failover("primary=net_fotest0,standby=net_fotest1,poll_ms=0");
+	pport = port_of("net_fotest0");
+	sport = port_of("net_fotest1");
+	CHECK(rte_eth_dev_configure(fo_port, 2, 2, &conf) == 0, "configure");
+	for (q = 0; q < 2; q++) {
+		CHECK(rte_eth_rx_queue_setup(fo_port, q, 256, SOCKET_ID_ANY,
+					     q == 1 ? &deferred : NULL, mp) == 0,
+		      "rx queue %u", q);
+		CHECK(rte_eth_tx_queue_setup(fo_port, q, 256, SOCKET_ID_ANY, NULL) == 0,
+		      "tx queue %u", q);
+	}
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	CHECK(rxq_state(fo_port, 0) == QS_STARTED && rxq_state(fo_port, 1) == QS_STOPPED,
+	      "the port's deferred Rx queue waits");
+	CHECK(rxq_state(pport, 1) == QS_STOPPED && rxq_state(sport, 1) == QS_STOPPED,
+	      "the sub-devices' deferred Rx queue waits");
+
+	CHECK(rte_eth_dev_rx_queue_start(fo_port, 1) == 0, "start Rx queue 1");
+	CHECK(rxq_state(fo_port, 1) == QS_STARTED && rxq_state(pport, 1) == QS_STARTED &&
+	      rxq_state(sport, 1) == QS_STARTED, "Rx queue 1 started everywhere");
+	CHECK(rte_eth_dev_tx_queue_stop(fo_port, 0) == 0, "stop Tx queue 0");
+	CHECK(txq_state(fo_port, 0) == QS_STOPPED && txq_state(pport, 0) == QS_STOPPED &&
+	      txq_state(sport, 0) == QS_STOPPED, "Tx queue 0 stopped everywhere");
+	CHECK(txq_state(pport, 1) == QS_STARTED && rxq_state(pport, 0) == QS_STARTED,
+	      "the other queues untouched");
+
+	CHECK(rte_eth_dev_info_get(pport, &info) == 0, "info");
+	CHECK(rte_dev_remove(info.device) == 0, "remove the primary");
+	rescan();
+	CHECK(status().primary.present && status().active == RTE_PMD_FAILOVER_PATH_PRIMARY,
+	      "primary back and active");
+	pport = port_of("net_fotest0");
+	CHECK(rxq_state(pport, 1) == QS_STARTED, "deferred Rx queue 1 started on the new primary");
+	CHECK(txq_state(pport, 0) == QS_STOPPED, "Tx queue 0 stopped on the new primary");
+	CHECK(rxq_state(pport, 0) == QS_STARTED && txq_state(pport, 1) == QS_STARTED,
+	      "the other queues run on the new primary");
+	CHECK(path_xstat("primary_replay_mismatches") == 0, "no replay mismatch");
+	stop_and_close();
 }
 
 static const struct {
@@ -875,6 +947,7 @@ static const struct {
 	{"busy_primary", case_busy_primary},
 	{"mbuf_port_sub", case_mbuf_port_sub},
 	{"flow", case_flow},
+	{"queue_state", case_queue_state},
 	{"remove_api", case_remove_api},
 	{"remove_event", case_remove_event},
 	{"replay_rss", case_replay_rss},

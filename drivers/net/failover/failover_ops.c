@@ -82,6 +82,98 @@ fo_dev_configure(struct rte_eth_dev *dev)
 	return ret;
 }
 
+/* At start every queue runs but those set up for a deferred start. */
+static void
+fo_queue_states_reset(struct rte_eth_dev *dev, bool start)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues && i < FO_MAX_QUEUES; i++) {
+		bool runs = start && !priv->journal.rxq[i].conf.rx_deferred_start;
+
+		dev->data->rx_queue_state[i] =
+			runs ? RTE_ETH_QUEUE_STATE_STARTED : RTE_ETH_QUEUE_STATE_STOPPED;
+	}
+	for (i = 0; i < dev->data->nb_tx_queues && i < FO_MAX_QUEUES; i++) {
+		bool runs = start && !priv->journal.txq[i].conf.tx_deferred_start;
+
+		dev->data->tx_queue_state[i] =
+			runs ? RTE_ETH_QUEUE_STATE_STARTED : RTE_ETH_QUEUE_STATE_STOPPED;
+	}
+}
+
+/*
+ * Queue start and stop go to every started sub-device; the port's queue
+ * state (kept by ethdev) is replayed onto one that starts later. A
+ * sub-device without the operation does not fail the call if another one
+ * did it: the application does not poll a stopped queue anyway.
+ */
+static int
+fo_queue_set(struct rte_eth_dev *dev, bool rx, uint16_t qid, bool start)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	int ret = 0, done = 0, unsupported = 0;
+	struct fo_sub *sub;
+
+	fo_lock(priv);
+	FO_FOREACH_SUB(priv, sub) {
+		int r;
+
+		if (!sub->started || sub->gone)
+			continue;
+		if (rx)
+			r = start ? rte_eth_dev_rx_queue_start(sub->port_id, qid)
+				  : rte_eth_dev_rx_queue_stop(sub->port_id, qid);
+		else
+			r = start ? rte_eth_dev_tx_queue_start(sub->port_id, qid)
+				  : rte_eth_dev_tx_queue_stop(sub->port_id, qid);
+		if (r == 0) {
+			done++;
+		} else if (r == -ENOTSUP || r == -ENOSYS) {
+			unsupported++;
+		} else {
+			FO_LOG(ERR, priv, "%s %s: %s queue %u %s failed: %s",
+			       fo_rules_path_name(sub->path), sub->name, rx ? "Rx" : "Tx", qid,
+			       start ? "start" : "stop", rte_strerror(-r));
+			ret = r;
+		}
+	}
+	if (ret == 0 && done == 0 && unsupported > 0)
+		ret = -ENOTSUP;
+	if (ret == 0) {
+		uint8_t *state = rx ? dev->data->rx_queue_state : dev->data->tx_queue_state;
+
+		state[qid] = start ? RTE_ETH_QUEUE_STATE_STARTED : RTE_ETH_QUEUE_STATE_STOPPED;
+	}
+	fo_unlock(priv);
+	return ret;
+}
+
+static int
+fo_rx_queue_start(struct rte_eth_dev *dev, uint16_t qid)
+{
+	return fo_queue_set(dev, true, qid, true);
+}
+
+static int
+fo_rx_queue_stop(struct rte_eth_dev *dev, uint16_t qid)
+{
+	return fo_queue_set(dev, true, qid, false);
+}
+
+static int
+fo_tx_queue_start(struct rte_eth_dev *dev, uint16_t qid)
+{
+	return fo_queue_set(dev, false, qid, true);
+}
+
+static int
+fo_tx_queue_stop(struct rte_eth_dev *dev, uint16_t qid)
+{
+	return fo_queue_set(dev, false, qid, false);
+}
+
 static int
 fo_dev_start(struct rte_eth_dev *dev)
 {
@@ -92,6 +184,7 @@ fo_dev_start(struct rte_eth_dev *dev)
 
 	fo_lock(priv);
 	priv->started = true;
+	fo_queue_states_reset(dev, true);
 	FO_FOREACH_SUB(priv, sub) {
 		if (!sub->present || sub->gone)
 			continue;
@@ -121,6 +214,7 @@ fo_dev_stop(struct rte_eth_dev *dev)
 	fo_switch_evaluate(priv, "port stop");
 	FO_FOREACH_SUB(priv, sub)
 		fo_sub_stop(priv, sub);
+	fo_queue_states_reset(dev, false);
 	dev->data->dev_started = 0;
 	fo_unlock(priv);
 	return 0;
@@ -553,6 +647,10 @@ const struct eth_dev_ops fo_ops = {
 	.tx_queue_setup = fo_tx_queue_setup,
 	.rx_queue_release = fo_rx_queue_release,
 	.tx_queue_release = fo_tx_queue_release,
+	.rx_queue_start = fo_rx_queue_start,
+	.rx_queue_stop = fo_rx_queue_stop,
+	.tx_queue_start = fo_tx_queue_start,
+	.tx_queue_stop = fo_tx_queue_stop,
 	.promiscuous_enable = fo_promiscuous_enable,
 	.promiscuous_disable = fo_promiscuous_disable,
 	.allmulticast_enable = fo_allmulticast_enable,

@@ -161,6 +161,7 @@ void fo_sub_rename_devargs(struct fo_sub *sub, const char *name);
 int fo_replay_configure(struct fo_private *priv, struct fo_sub *sub);
 int fo_replay_settings(struct fo_private *priv, struct fo_sub *sub);
 void fo_replay_check(struct fo_private *priv, struct fo_sub *sub);
+void fo_replay_queue_states(struct fo_private *priv, struct fo_sub *sub);
 
 /* failover_stats.c */
 void fo_stats_fold(struct fo_private *priv, struct fo_sub *sub);

@@ -207,6 +207,36 @@ fo_replay_settings(struct fo_private *priv, struct fo_sub *sub)
 	return 0;
 }
 
+/*
+ * After a sub-device's start: queues the application started late
+ * (deferred) or stopped are started or stopped on it too. ethdev's queue
+ * states of the port are the record.
+ */
+void
+fo_replay_queue_states(struct fo_private *priv, struct fo_sub *sub)
+{
+	struct rte_eth_dev_data *data = priv->dev->data;
+	struct fo_journal *j = &priv->journal;
+	uint16_t i;
+
+	for (i = 0; i < data->nb_rx_queues && i < FO_MAX_QUEUES; i++) {
+		if (data->rx_queue_state[i] == RTE_ETH_QUEUE_STATE_STOPPED)
+			fo_replay_result(priv, sub, "Rx queue stop",
+					 rte_eth_dev_rx_queue_stop(sub->port_id, i));
+		else if (j->rxq[i].conf.rx_deferred_start)
+			fo_replay_result(priv, sub, "Rx queue start",
+					 rte_eth_dev_rx_queue_start(sub->port_id, i));
+	}
+	for (i = 0; i < data->nb_tx_queues && i < FO_MAX_QUEUES; i++) {
+		if (data->tx_queue_state[i] == RTE_ETH_QUEUE_STATE_STOPPED)
+			fo_replay_result(priv, sub, "Tx queue stop",
+					 rte_eth_dev_tx_queue_stop(sub->port_id, i));
+		else if (j->txq[i].conf.tx_deferred_start)
+			fo_replay_result(priv, sub, "Tx queue start",
+					 rte_eth_dev_tx_queue_start(sub->port_id, i));
+	}
+}
+
 /* Read back what can be read back and count what differs. */
 void
 fo_replay_check(struct fo_private *priv, struct fo_sub *sub)

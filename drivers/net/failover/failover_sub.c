@@ -361,6 +361,7 @@ fo_sub_bring_up(struct fo_private *priv, struct fo_sub *sub)
 			__atomic_store_n(&sub->gone, true, __ATOMIC_RELEASE);
 			return ret;
 		}
+		fo_replay_queue_states(priv, sub);
 		fo_flow_replay(priv, sub);
 		fo_replay_check(priv, sub);
 		if (sub->via_tap)

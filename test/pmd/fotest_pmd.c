@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/* net_fotest: see fotest_pmd.h. Control path only; one thread at a time. */
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include <bus_vdev_driver.h>
+#include <ethdev_driver.h>
+#include <ethdev_vdev.h>
+#include <rte_flow_driver.h>
+#include <rte_malloc.h>
+
+#include "fotest_pmd.h"
+
+struct rte_flow {
+	struct rte_flow *next;
+	uint16_t port_id;
+};
+
+static struct rte_flow *fotest_rules; /* of every port */
+static struct fotest_state fotest_states[RTE_MAX_ETHPORTS];
+static int fotest_queue; /* stands for every queue: nothing is kept in it */
+static bool fotest_rx_deferred[RTE_MAX_ETHPORTS][RTE_MAX_QUEUES_PER_PORT];
+static bool fotest_tx_deferred[RTE_MAX_ETHPORTS][RTE_MAX_QUEUES_PER_PORT];
+
+struct fotest_state
+fotest_state_of(uint16_t port_id)
+{
+	return fotest_states[port_id];
+}
+
+static void
+fotest_drop_rules(uint16_t port_id)
+{
+	struct rte_flow **p = &fotest_rules;
+
+	while (*p != NULL) {
+		struct rte_flow *f = *p;
+
+		if (f->port_id == port_id) {
+			*p = f->next;
+			free(f);
+		} else {
+			p = &f->next;
+		}
+	}
+	fotest_states[port_id].rules = 0;
+}
+
+static int
+fotest_check(const struct rte_flow_attr *attr, struct rte_flow_error *error)
+{
+	if (attr->group != 0)
+		return rte_flow_error_set(error, ENOTSUP, RTE_FLOW_ERROR_TYPE_ATTR_GROUP, NULL,
+					  "net_fotest takes rules in group 0 only");
+	return 0;
+}
+
+static int
+fotest_validate(struct rte_eth_dev *dev, const struct rte_flow_attr *attr,
+		const struct rte_flow_item pattern[], const struct rte_flow_action actions[],
+		struct rte_flow_error *error)
+{
+	return fotest_check(attr, error);
+}
+
+static struct rte_flow *
+fotest_create(struct rte_eth_dev *dev, const struct rte_flow_attr *attr,
+	      const struct rte_flow_item pattern[], const struct rte_flow_action actions[],
+	      struct rte_flow_error *error)
+{
+	struct rte_flow *f;
+
+	if (fotest_check(attr, error) != 0)
+		return NULL;
+	f = calloc(1, sizeof(*f));
+	if (f == NULL) {
+		rte_flow_error_set(error, ENOMEM, RTE_FLOW_ERROR_TYPE_UNSPECIFIED, NULL,
+				   "no memory");
+		return NULL;
+	}
+	f->port_id = dev->data->port_id;
+	f->next = fotest_rules;
+	fotest_rules = f;
+	fotest_states[f->port_id].rules++;
+	return f;
+}
+
+static int
+fotest_destroy(struct rte_eth_dev *dev, struct rte_flow *flow, struct rte_flow_error *error)
+{
+	struct rte_flow **p;
+
+	for (p = &fotest_rules; *p != NULL; p = &(*p)->next)
+		if (*p == flow && flow->port_id == dev->data->port_id) {
+			*p = flow->next;
+			free(flow);
+			fotest_states[dev->data->port_id].rules--;
+			return 0;
+		}
+	return rte_flow_error_set(error, ENOENT, RTE_FLOW_ERROR_TYPE_HANDLE, flow,
+				  "net_fotest has no such rule on this port");
+}
+
+static int
+fotest_flush(struct rte_eth_dev *dev, struct rte_flow_error *error)
+{
+	fotest_drop_rules(dev->data->port_id);
+	return 0;
+}
+
+static int
+fotest_isolate(struct rte_eth_dev *dev, int set, struct rte_flow_error *error)
+{
+	fotest_states[dev->data->port_id].isolated = set != 0;
+	return 0;
+}
+
+static const struct rte_flow_ops fotest_flow_ops = {
+	.validate = fotest_validate,
+	.create = fotest_create,
+	.destroy = fotest_destroy,
+	.flush = fotest_flush,
+	.isolate = fotest_isolate,
+};
+
+static int
+fotest_flow_ops_get(struct rte_eth_dev *dev, const struct rte_flow_ops **ops)
+{
+	*ops = &fotest_flow_ops;
+	return 0;
+}
+
+static int
+fotest_configure(struct rte_eth_dev *dev)
+{
+	return 0;
+}
+
+static int
+fotest_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
+{
+	info->max_rx_queues = 8;
+	info->max_tx_queues = 8;
+	info->max_mac_addrs = 1;
+	info->max_rx_pktlen = 9018;
+	return 0;
+}
+
+static int
+fotest_link(struct rte_eth_dev *dev, bool up)
+{
+	struct rte_eth_link link = {
+		.link_speed = RTE_ETH_SPEED_NUM_10G,
+		.link_duplex = RTE_ETH_LINK_FULL_DUPLEX,
+		.link_status = up ? RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN,
+	};
+
+	return rte_eth_linkstatus_set(dev, &link);
+}
+
+static int
+fotest_start(struct rte_eth_dev *dev)
+{
+	uint16_t port = dev->data->port_id, i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++)
+		dev->data->rx_queue_state[i] = fotest_rx_deferred[port][i]
+						       ? RTE_ETH_QUEUE_STATE_STOPPED
+						       : RTE_ETH_QUEUE_STATE_STARTED;
+	for (i = 0; i < dev->data->nb_tx_queues; i++)
+		dev->data->tx_queue_state[i] = fotest_tx_deferred[port][i]
+						       ? RTE_ETH_QUEUE_STATE_STOPPED
+						       : RTE_ETH_QUEUE_STATE_STARTED;
+	fotest_link(dev, true);
+	return 0;
+}
+
+static int
+fotest_stop(struct rte_eth_dev *dev)
+{
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++)
+		dev->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
+	for (i = 0; i < dev->data->nb_tx_queues; i++)
+		dev->data->tx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
+	fotest_link(dev, false);
+	return 0;
+}
+
+static int
+fotest_rx_queue_start(struct rte_eth_dev *dev, uint16_t id)
+{
+	dev->data->rx_queue_state[id] = RTE_ETH_QUEUE_STATE_STARTED;
+	return 0;
+}
+
+static int
+fotest_rx_queue_stop(struct rte_eth_dev *dev, uint16_t id)
+{
+	dev->data->rx_queue_state[id] = RTE_ETH_QUEUE_STATE_STOPPED;
+	return 0;
+}
+
+static int
+fotest_tx_queue_start(struct rte_eth_dev *dev, uint16_t id)
+{
+	dev->data->tx_queue_state[id] = RTE_ETH_QUEUE_STATE_STARTED;
+	return 0;
+}
+
+static int
+fotest_tx_queue_stop(struct rte_eth_dev *dev, uint16_t id)
+{
+	dev->data->tx_queue_state[id] = RTE_ETH_QUEUE_STATE_STOPPED;
+	return 0;
+}
+
+static int
+fotest_close(struct rte_eth_dev *dev)
+{
+	/* Rules and isolation die with the port, as they do on a real NIC. */
+	fotest_drop_rules(dev->data->port_id);
+	fotest_states[dev->data->port_id].isolated = false;
+	return 0;
+}
+
+static int
+fotest_link_update(struct rte_eth_dev *dev, int wait_to_complete)
+{
+	return 0;
+}
+
+static int
+fotest_rx_queue_setup(struct rte_eth_dev *dev, uint16_t id, uint16_t nb_desc, unsigned int socket,
+		      const struct rte_eth_rxconf *conf, struct rte_mempool *mp)
+{
+	dev->data->rx_queues[id] = &fotest_queue;
+	fotest_rx_deferred[dev->data->port_id][id] = conf != NULL && conf->rx_deferred_start;
+	return 0;
+}
+
+static int
+fotest_tx_queue_setup(struct rte_eth_dev *dev, uint16_t id, uint16_t nb_desc, unsigned int socket,
+		      const struct rte_eth_txconf *conf)
+{
+	dev->data->tx_queues[id] = &fotest_queue;
+	fotest_tx_deferred[dev->data->port_id][id] = conf != NULL && conf->tx_deferred_start;
+	return 0;
+}
+
+static int
+fotest_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
+{
+	return 0;
+}
+
+static int
+fotest_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *addr)
+{
+	return 0;
+}
+
+static int
+fotest_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
+{
+	return 0;
+}
+
+static const struct eth_dev_ops fotest_ops = {
+	.dev_configure = fotest_configure,
+	.dev_infos_get = fotest_infos_get,
+	.dev_start = fotest_start,
+	.dev_stop = fotest_stop,
+	.dev_close = fotest_close,
+	.link_update = fotest_link_update,
+	.rx_queue_setup = fotest_rx_queue_setup,
+	.tx_queue_setup = fotest_tx_queue_setup,
+	.rx_queue_start = fotest_rx_queue_start,
+	.rx_queue_stop = fotest_rx_queue_stop,
+	.tx_queue_start = fotest_tx_queue_start,
+	.tx_queue_stop = fotest_tx_queue_stop,
+	.mtu_set = fotest_mtu_set,
+	.mac_addr_set = fotest_mac_addr_set,
+	.stats_get = fotest_stats_get,
+	.flow_ops_get = fotest_flow_ops_get,
+};
+
+static uint16_t
+fotest_no_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return 0;
+}
+
+static int
+fotest_probe(struct rte_vdev_device *vdev)
+{
+	struct rte_eth_dev *dev = rte_eth_vdev_allocate(vdev, 0);
+
+	if (dev == NULL)
+		return -ENOMEM;
+	dev->data->mac_addrs = rte_zmalloc(NULL, sizeof(struct rte_ether_addr), 0);
+	if (dev->data->mac_addrs == NULL) {
+		rte_eth_dev_release_port(dev);
+		return -ENOMEM;
+	}
+	rte_eth_random_addr(dev->data->mac_addrs[0].addr_bytes);
+	dev->dev_ops = &fotest_ops;
+	dev->rx_pkt_burst = fotest_no_burst;
+	dev->tx_pkt_burst = fotest_no_burst;
+	fotest_link(dev, false);
+	rte_eth_dev_probing_finish(dev);
+	return 0;
+}
+
+static int
+fotest_remove(struct rte_vdev_device *vdev)
+{
+	struct rte_eth_dev *dev = rte_eth_dev_allocated(rte_vdev_device_name(vdev));
+
+	if (dev == NULL)
+		return 0; /* already closed */
+	/* Hot-unplug: the device goes, started or not. */
+	fotest_close(dev);
+	return rte_eth_dev_release_port(dev);
+}
+
+static struct rte_vdev_driver fotest_driver = {
+	.probe = fotest_probe,
+	.remove = fotest_remove,
+};
+
+RTE_PMD_REGISTER_VDEV(net_fotest, fotest_driver);
