@@ -18,7 +18,6 @@ static int
 fo_args_error(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
-
 	char *c;
 
 	if (errlen == 0)

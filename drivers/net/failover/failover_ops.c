@@ -195,6 +195,7 @@ fo_dev_start(struct rte_eth_dev *dev)
 	if (present > 0 && started == 0) {
 		FO_LOG(ERR, priv, "no sub-device could start");
 		priv->started = false;
+		fo_queue_states_reset(dev, false);
 		ret = -EIO;
 	}
 	fo_switch_evaluate(priv, "port start");
