@@ -10,18 +10,36 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 windows=400
 hugepages=0
+build=""
+die() { echo "bench-burst: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
-	--windows) windows=$2; shift 2 ;;
-	--hugepages) hugepages=$2; shift 2 ;;
-	-h | --help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-	*) echo "bench-burst: unknown argument $1 (see --help)" >&2; exit 2 ;;
+	--windows | --hugepages)
+		[[ ${2:-} =~ ^[0-9]+$ ]] || die "$1 needs a number (see --help)"
+		declare "${1#--}=$2"
+		shift 2 ;;
+	--build) [ $# -ge 2 ] || die "--build needs a directory"; build=$2; shift 2 ;;
+	-h | --help)
+		sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+		echo "Options: --windows N (default 400), --hugepages N (default 0: only 4 KiB"
+		echo "pages), --build DIR (a built meson tree; default: build/, built first)."
+		exit 0 ;;
+	*) die "unknown argument $1 (see --help)" ;;
 	esac
 done
-[ "$(id -u)" -eq 0 ] || { echo "bench-burst: run as root" >&2; exit 2; }
-"$top/devtools/build.sh" build >/dev/null
-bin=$top/build/devtools/bench/fo-burst-cost
-so=$top/build/drivers/net/failover/librte_net_failover.so
+[ "$windows" -gt 0 ] || die "--windows must be at least 1"
+[ "$(id -u)" -eq 0 ] || die "run as root"
+if [ -z "$build" ]; then
+	"$top/devtools/build.sh" build >/dev/null
+	build=$top/build
+fi
+[ -d "$build" ] || die "no build directory $build"
+build=$(cd "$build" && pwd)
+bin=$build/devtools/bench/fo-burst-cost
+so=$build/drivers/net/failover/librte_net_failover.so
+if [ ! -x "$bin" ] || [ ! -f "$so" ]; then
+	die "$build has no fo-burst-cost or failover PMD (build it first)"
+fi
 eal=(-l 1 -m 256 --no-pci --file-prefix "burst-$$" -d "$so" --log-level=lib.eal:warning
 	--log-level=pmd.net.failover:warning --log-level=pmd.net.bonding:error)
 

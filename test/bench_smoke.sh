@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The benchmark scripts still run: each candidate of bench-burst.sh and
+# bench-overhead.sh gives a figure, in a minimal run. Judges no figure
+# (benchmarks are not tests on a shared machine); only that there is one.
+set -uo pipefail
+build=$1
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+fail=0
+rows() { # candidate...: each must start a line, a number after it
+	local c re
+	for c in "$@"; do
+		re=$(printf '%s' "$c" | sed 's/[()]/\\&/g')
+		if grep -Eq "^$re +[0-9]+\.[0-9]+ " "$out"; then
+			echo "ok: $c has a figure"
+		else
+			echo "FAIL: no figure for $c"
+			fail=1
+		fi
+	done
+}
+
+if bash "$top/devtools/bench-burst.sh" --build "$build" --windows 3 >"$out" 2>&1; then
+	rows "bare net_null" "net_failover(net_null)" "net_failsafe(net_null)" \
+		"bonding1(net_null)" "bare net_null, 2nd port" "net_failover mbuf_port=sub"
+else
+	echo "FAIL: bench-burst.sh exited with an error:"; cat "$out"; fail=1
+fi
+
+if command -v dpdk-testpmd >/dev/null; then
+	if bash "$top/devtools/bench-overhead.sh" --build "$build" --no-huge --sessions 1 \
+		--rounds 1 --seconds 1 >"$out" 2>&1; then
+		rows bare failover fo-subport failsafe bonding1
+	else
+		echo "FAIL: bench-overhead.sh exited with an error:"; cat "$out"; fail=1
+	fi
+else
+	echo "note: dpdk-testpmd not installed: bench-overhead.sh not run"
+fi
+exit $fail
