@@ -41,7 +41,8 @@ if [ ! -x "$bin" ] || [ ! -f "$so" ]; then
 	die "$build has no fo-burst-cost or failover PMD (build it first)"
 fi
 eal=(-l 1 -m 256 --no-pci --file-prefix "burst-$$" -d "$so" --log-level=lib.eal:warning
-	--log-level=pmd.net.failover:warning --log-level=pmd.net.bonding:error)
+	--log-level=pmd.net.failover:warning --log-level=pmd.net.bonding:crit
+	--log-level=pmd.net.failsafe:crit --log-level=lib.ethdev:error)
 
 huge_before=$(cat /proc/sys/vm/nr_hugepages)
 mounted=""
