@@ -938,6 +938,39 @@ case_queue_state(void)
 	stop_and_close();
 }
 
+/*
+ * The failover device removed while its port is open: the sub-devices'
+ * ports close but their devices stay on the bus (EAL's clean-up walks the
+ * vdev list and must not see them freed under it), and a new failover port
+ * over the same devices probes them again. The port is left open for
+ * rte_eal_cleanup() in main(), which must not crash.
+ */
+static void
+case_remove_open(void)
+{
+	struct rte_mbuf *pkts[BURST];
+	uint16_t port, nb;
+
+	create_failover("primary=(net_null0),standby=(net_ring0),poll_ms=0");
+	setup_port(1, NULL);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	CHECK(rte_vdev_uninit("net_failover0") == 0, "remove the failover device while open");
+	CHECK(rte_eth_dev_get_port_by_name("net_failover0", &port) != 0, "failover port gone");
+	CHECK(rte_eth_dev_get_port_by_name("net_null0", &port) != 0 &&
+	      rte_eth_dev_get_port_by_name("net_ring0", &port) != 0, "sub-device ports closed");
+
+	create_failover("primary=(net_null0),standby=(net_ring0),poll_ms=0");
+	CHECK(status().primary.present && status().standby.present,
+	      "the same sub-devices probed again");
+	setup_port(1, NULL);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start again");
+	nb = rte_eth_rx_burst(fo_port, 0, pkts, BURST);
+	CHECK(nb > 0, "frames from the re-probed primary");
+	rte_pktmbuf_free_bulk(pkts, nb);
+	CHECK(rte_eth_dev_stop(fo_port) == 0, "stop");
+	/* Left open on purpose: main()'s rte_eal_cleanup() removes it. */
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -948,6 +981,7 @@ static const struct {
 	{"mbuf_port_sub", case_mbuf_port_sub},
 	{"flow", case_flow},
 	{"queue_state", case_queue_state},
+	{"remove_open", case_remove_open},
 	{"remove_api", case_remove_api},
 	{"remove_event", case_remove_event},
 	{"replay_rss", case_replay_rss},

@@ -100,6 +100,7 @@ struct fo_private {
 	bool link_up;
 	bool started; /* set before ethdev's dev_started, cleared before the stop */
 	bool closing;
+	bool keep_sub_devices; /* closing from the vdev's removal: ports only */
 	uint64_t switch_count;
 	uint64_t last_switch_ns; /* CLOCK_REALTIME */
 	uint64_t quiesce_timeouts;

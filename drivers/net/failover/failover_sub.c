@@ -48,6 +48,49 @@ fo_sub_find_port(const char *name)
 }
 
 /*
+ * Sub-devices whose port was closed but which stay on their bus: the
+ * failover device was removed while its port was open, possibly by EAL's
+ * own clean-up, which walks the vdev list and must not see a device of that
+ * list freed under it. Such a device is taken off its bus only when a
+ * failover port wants it again (rte_dev_probe then finds it probed, with
+ * no port).
+ */
+#define FO_MAX_ORPHANS 16
+static char fo_orphans[FO_MAX_ORPHANS][RTE_DEV_NAME_MAX_LEN];
+static pthread_mutex_t fo_orphans_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+fo_orphan_add(const char *name)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&fo_orphans_lock);
+	for (i = 0; i < FO_MAX_ORPHANS; i++)
+		if (fo_orphans[i][0] == '\0') {
+			strlcpy(fo_orphans[i], name, sizeof(fo_orphans[i]));
+			break;
+		}
+	pthread_mutex_unlock(&fo_orphans_lock);
+}
+
+/* Whether name was an orphan (it is not any more). */
+static bool
+fo_orphan_take(const char *name)
+{
+	bool found = false;
+	unsigned int i;
+
+	pthread_mutex_lock(&fo_orphans_lock);
+	for (i = 0; i < FO_MAX_ORPHANS && !found; i++)
+		if (strcmp(fo_orphans[i], name) == 0) {
+			fo_orphans[i][0] = '\0';
+			found = true;
+		}
+	pthread_mutex_unlock(&fo_orphans_lock);
+	return found;
+}
+
+/*
  * Event callbacks run on the EAL interrupt thread (LSC, RMV) or on the
  * thread removing the device (DESTROY). LSC and RMV never wait for the lock:
  * if the application holds it, the service alarm finishes the work.
@@ -226,6 +269,13 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *devar
 	}
 
 	ret = rte_dev_probe(devargs);
+	if ((ret == 0 || ret == -EEXIST) && fo_sub_find_port(sub->name) == FO_NO_PORT &&
+	    fo_orphan_take(sub->name)) {
+		FO_LOG(INFO, priv, "%s sub-device %s: left on its bus by a removed failover port; probing it again",
+		       fo_sub_role(sub), sub->name);
+		rte_eal_hotplug_remove(sub->bus, sub->name);
+		ret = rte_dev_probe(devargs);
+	}
 	if (ret < 0 && ret != -EEXIST) {
 		if (log)
 			rte_log(level, fo_logtype,
@@ -408,7 +458,9 @@ fo_sub_detach(struct fo_private *priv, struct fo_sub *sub, const char *why)
 	fo_sub_tc_remove(priv, sub);
 	rte_eth_dev_stop(port);
 	rte_eth_dev_close(port);
-	if (rte_eal_hotplug_remove(sub->bus, sub->name) < 0)
+	if (priv->keep_sub_devices)
+		fo_orphan_add(sub->name);
+	else if (rte_eal_hotplug_remove(sub->bus, sub->name) < 0)
 		FO_LOG(WARNING, priv, "%s %s: device removal failed", fo_sub_role(sub), sub->name);
 	sub->present = false;
 	sub->configured = false;

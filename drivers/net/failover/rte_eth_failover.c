@@ -161,8 +161,17 @@ fo_remove(struct rte_vdev_device *vdev)
 
 	if (dev == NULL)
 		return 0; /* already closed by the application */
-	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY) {
+		struct fo_private *priv = dev->data->dev_private;
+
+		/*
+		 * Removed with its port open, maybe by rte_eal_cleanup(), which
+		 * walks the vdev list holding a pointer to the next device: the
+		 * sub-devices' ports are closed but the devices stay on their bus.
+		 */
+		priv->keep_sub_devices = true;
 		fo_dev_close(dev);
+	}
 	return rte_eth_dev_release_port(dev);
 }
 
