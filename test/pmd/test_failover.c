@@ -914,6 +914,16 @@ case_queue_state(void)
 	      "the port's deferred Rx queue waits");
 	CHECK(rxq_state(pport, 1) == QS_STOPPED && rxq_state(sport, 1) == QS_STOPPED,
 	      "the sub-devices' deferred Rx queue waits");
+	{
+		struct rte_eth_rxq_info rxq;
+		struct rte_eth_txq_info txq;
+
+		CHECK(rte_eth_rx_queue_info_get(fo_port, 1, &rxq) == 0, "Rx queue info");
+		CHECK(rxq.mp == mp && rxq.nb_desc == 256 && rxq.conf.rx_deferred_start == 1 &&
+		      rxq.queue_state == QS_STOPPED, "Rx queue 1 as set up");
+		CHECK(rte_eth_tx_queue_info_get(fo_port, 0, &txq) == 0, "Tx queue info");
+		CHECK(txq.nb_desc == 256 && txq.queue_state == QS_STARTED, "Tx queue 0 as set up");
+	}
 
 	CHECK(rte_eth_dev_rx_queue_start(fo_port, 1) == 0, "start Rx queue 1");
 	CHECK(rxq_state(fo_port, 1) == QS_STARTED && rxq_state(pport, 1) == QS_STARTED &&

@@ -371,6 +371,29 @@ fo_tx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_id, uint16_t nb_desc,
 	return 0;
 }
 
+/* Queues as the application set them up (ethdev adds the state). */
+static void
+fo_rxq_info_get(struct rte_eth_dev *dev, uint16_t queue_id, struct rte_eth_rxq_info *qinfo)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	const struct fo_rxq_conf *jq = &priv->journal.rxq[queue_id];
+
+	qinfo->mp = jq->mp;
+	qinfo->conf = jq->conf;
+	qinfo->nb_desc = jq->nb_desc;
+	qinfo->scattered_rx = dev->data->scattered_rx;
+}
+
+static void
+fo_txq_info_get(struct rte_eth_dev *dev, uint16_t queue_id, struct rte_eth_txq_info *qinfo)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	const struct fo_txq_conf *jq = &priv->journal.txq[queue_id];
+
+	qinfo->conf = jq->conf;
+	qinfo->nb_desc = jq->nb_desc;
+}
+
 static void
 fo_rx_queue_release(struct rte_eth_dev *dev, uint16_t queue_id)
 {
@@ -652,6 +675,8 @@ const struct eth_dev_ops fo_ops = {
 	.rx_queue_stop = fo_rx_queue_stop,
 	.tx_queue_start = fo_tx_queue_start,
 	.tx_queue_stop = fo_tx_queue_stop,
+	.rxq_info_get = fo_rxq_info_get,
+	.txq_info_get = fo_txq_info_get,
 	.promiscuous_enable = fo_promiscuous_enable,
 	.promiscuous_disable = fo_promiscuous_disable,
 	.allmulticast_enable = fo_allmulticast_enable,
