@@ -8,17 +8,34 @@
 
 #define FO_EXPORT __attribute__((visibility("default")))
 
+/* The port's private data; NULL (-ENODEV) unless a failover port. */
 static struct fo_private *
-fo_api_priv(uint16_t port_id)
+fo_api_priv(uint16_t port_id, int *err)
 {
 	struct rte_eth_dev *dev;
 
+	*err = -ENODEV;
 	if (!rte_eth_dev_is_valid_port(port_id))
 		return NULL;
 	dev = &rte_eth_devices[port_id];
-	if (dev->dev_ops != &fo_ops || dev->data->dev_private == NULL)
+	if ((dev->dev_ops != &fo_ops && dev->dev_ops != &fo_secondary_ops) ||
+	    dev->data->dev_private == NULL)
 		return NULL;
+	*err = 0;
 	return dev->data->dev_private;
+}
+
+/* Changes are the primary's: it owns the sub-devices and the lock. */
+static struct fo_private *
+fo_api_priv_primary(uint16_t port_id, int *err)
+{
+	struct fo_private *priv = fo_api_priv(port_id, err);
+
+	if (priv != NULL && rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		*err = -E_RTE_SECONDARY;
+		return NULL;
+	}
+	return priv;
 }
 
 static void
@@ -34,13 +51,17 @@ fo_api_path(const struct fo_sub *sub, struct rte_pmd_failover_path_status *st)
 FO_EXPORT int
 rte_pmd_failover_status_get(uint16_t port_id, struct rte_pmd_failover_status *status)
 {
-	struct fo_private *priv = fo_api_priv(port_id);
+	int err;
+	struct fo_private *priv = fo_api_priv(port_id, &err);
+	bool primary = rte_eal_process_type() == RTE_PROC_PRIMARY;
 
 	if (priv == NULL)
-		return -ENODEV;
+		return err;
 	if (status == NULL)
 		return -EINVAL;
-	fo_lock(priv);
+	/* A secondary process reads without the primary's lock. */
+	if (primary)
+		fo_lock(priv);
 	memset(status, 0, sizeof(*status));
 	status->active = (enum rte_pmd_failover_path)priv->active;
 	status->forced = (enum rte_pmd_failover_path)priv->forced;
@@ -48,17 +69,19 @@ rte_pmd_failover_status_get(uint16_t port_id, struct rte_pmd_failover_status *st
 	status->last_switch_ns = priv->last_switch_ns;
 	fo_api_path(fo_sub_of(priv, FO_PATH_PRIMARY), &status->primary);
 	fo_api_path(fo_sub_of(priv, FO_PATH_STANDBY), &status->standby);
-	fo_unlock(priv);
+	if (primary)
+		fo_unlock(priv);
 	return 0;
 }
 
 FO_EXPORT int
 rte_pmd_failover_force(uint16_t port_id, enum rte_pmd_failover_path path)
 {
-	struct fo_private *priv = fo_api_priv(port_id);
+	int err;
+	struct fo_private *priv = fo_api_priv_primary(port_id, &err);
 
 	if (priv == NULL)
-		return -ENODEV;
+		return err;
 	if (path != RTE_PMD_FAILOVER_PATH_NONE && path != RTE_PMD_FAILOVER_PATH_PRIMARY &&
 	    path != RTE_PMD_FAILOVER_PATH_STANDBY)
 		return -EINVAL;
@@ -75,10 +98,11 @@ rte_pmd_failover_force(uint16_t port_id, enum rte_pmd_failover_path path)
 FO_EXPORT int
 rte_pmd_failover_rescan(uint16_t port_id)
 {
-	struct fo_private *priv = fo_api_priv(port_id);
+	int err;
+	struct fo_private *priv = fo_api_priv_primary(port_id, &err);
 
 	if (priv == NULL)
-		return -ENODEV;
+		return err;
 	fo_lock(priv);
 	fo_service_run(priv);
 	fo_unlock(priv);

@@ -31,7 +31,7 @@
 	} while (0)
 
 /* One capability profile, whichever sub-devices are present. */
-static int
+int
 fo_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 {
 	info->max_rx_queues = FO_MAX_QUEUES;
@@ -372,7 +372,7 @@ fo_tx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_id, uint16_t nb_desc,
 }
 
 /* Queues as the application set them up (ethdev adds the state). */
-static void
+void
 fo_rxq_info_get(struct rte_eth_dev *dev, uint16_t queue_id, struct rte_eth_rxq_info *qinfo)
 {
 	struct fo_private *priv = dev->data->dev_private;
@@ -384,7 +384,7 @@ fo_rxq_info_get(struct rte_eth_dev *dev, uint16_t queue_id, struct rte_eth_rxq_i
 	qinfo->scattered_rx = dev->data->scattered_rx;
 }
 
-static void
+void
 fo_txq_info_get(struct rte_eth_dev *dev, uint16_t queue_id, struct rte_eth_txq_info *qinfo)
 {
 	struct fo_private *priv = dev->data->dev_private;

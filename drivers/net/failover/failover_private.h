@@ -130,6 +130,13 @@ fo_sub_of(struct fo_private *priv, enum fo_path path)
 
 /* failover_ops.c */
 extern const struct eth_dev_ops fo_ops;
+int fo_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info);
+void fo_rxq_info_get(struct rte_eth_dev *dev, uint16_t queue_id, struct rte_eth_rxq_info *qinfo);
+void fo_txq_info_get(struct rte_eth_dev *dev, uint16_t queue_id, struct rte_eth_txq_info *qinfo);
+
+/* failover_secondary.c */
+extern const struct eth_dev_ops fo_secondary_ops;
+int fo_secondary_attach(const char *name);
 int fo_dev_stop(struct rte_eth_dev *dev);
 int fo_dev_close(struct rte_eth_dev *dev);
 

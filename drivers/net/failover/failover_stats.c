@@ -42,29 +42,67 @@ fo_stats_resync(struct fo_private *priv, struct fo_sub *sub)
 		memset(&sub->seen, 0, sizeof(sub->seen));
 }
 
+/*
+ * One path's counters. The primary folds what the sub-device counted into
+ * the path's total; a secondary process (dpdk-proc-info) only looks: the
+ * total as of the primary's last fold plus what the sub-device counted
+ * since, without writing anything shared or taking the primary's lock.
+ */
 static void
-fo_stats_total(struct fo_private *priv, struct rte_eth_stats *stats)
+fo_stats_path(struct fo_private *priv, enum fo_path path, struct rte_eth_stats *stats)
 {
-	const uint64_t *a = (const uint64_t *)&priv->acc[0];
-	const uint64_t *b = (const uint64_t *)&priv->acc[1];
+	struct fo_sub *sub = fo_sub_of(priv, path);
+	struct rte_eth_stats now;
+	const uint64_t *n = (const uint64_t *)&now;
+	const uint64_t *seen = (const uint64_t *)&sub->seen;
 	uint64_t *out = (uint64_t *)stats;
-	struct fo_sub *sub;
 	size_t i;
 
-	FO_FOREACH_SUB(priv, sub)
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY) {
 		fo_stats_fold(priv, sub);
+		*stats = priv->acc[path - 1];
+		return;
+	}
+	*stats = priv->acc[path - 1];
+	if (!sub->present || rte_eth_stats_get(sub->port_id, &now) != 0)
+		return;
+	for (i = 0; i < FO_STATS_WORDS; i++)
+		out[i] += n[i] >= seen[i] ? n[i] - seen[i] : n[i];
+}
+
+static void
+fo_stats_total(struct fo_private *priv, struct rte_eth_stats path[2], struct rte_eth_stats *stats)
+{
+	const uint64_t *a = (const uint64_t *)&path[0];
+	const uint64_t *b = (const uint64_t *)&path[1];
+	uint64_t *out = (uint64_t *)stats;
+	size_t i;
+
+	fo_stats_path(priv, FO_PATH_PRIMARY, &path[0]);
+	fo_stats_path(priv, FO_PATH_STANDBY, &path[1]);
 	for (i = 0; i < FO_STATS_WORDS; i++)
 		out[i] = a[i] + b[i];
+}
+
+static bool
+fo_stats_lock(struct fo_private *priv)
+{
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return false;
+	fo_lock(priv);
+	return true;
 }
 
 int
 fo_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
 {
 	struct fo_private *priv = dev->data->dev_private;
+	struct rte_eth_stats path[2];
+	bool locked = fo_stats_lock(priv);
 
-	fo_lock(priv);
-	fo_stats_total(priv, stats);
-	fo_unlock(priv);
+	fo_stats_total(priv, path, stats);
+	if (locked)
+		fo_unlock(priv);
 	return 0;
 }
 
@@ -148,30 +186,33 @@ int
 fo_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats, unsigned int size)
 {
 	struct fo_private *priv = dev->data->dev_private;
-	struct rte_eth_stats total;
+	struct rte_eth_stats total, path[2];
 	unsigned int n = 0;
 	unsigned int p, i;
+	bool locked;
 
 	if (xstats == NULL || size < FO_XSTATS_COUNT)
 		return FO_XSTATS_COUNT;
-	fo_lock(priv);
-	fo_stats_total(priv, &total);
+	locked = fo_stats_lock(priv);
+	fo_stats_total(priv, path, &total);
 	xstats[n++].value = priv->active;
 	xstats[n++].value = priv->switch_count;
 	xstats[n++].value = priv->last_switch_ns;
 	xstats[n++].value = priv->quiesce_timeouts;
 	for (p = FO_PATH_PRIMARY; p <= FO_PATH_STANDBY; p++) {
 		const struct fo_sub *sub = fo_sub_of(priv, p);
-		const uint8_t *acc = (const uint8_t *)&priv->acc[p - 1];
+		const uint8_t *counters = (const uint8_t *)&path[p - 1];
 
 		for (i = 0; i < RTE_DIM(fo_path_xstats); i++)
-			xstats[n++].value = *(const uint64_t *)(acc + fo_path_xstats[i].offset);
+			xstats[n++].value =
+				*(const uint64_t *)(counters + fo_path_xstats[i].offset);
 		xstats[n++].value = sub->present;
 		xstats[n++].value = sub->link_up;
 		xstats[n++].value = sub->attach_count;
 		xstats[n++].value = sub->replay_mismatches;
 	}
-	fo_unlock(priv);
+	if (locked)
+		fo_unlock(priv);
 	for (i = 0; i < n; i++)
 		xstats[i].id = i;
 	return n;

@@ -80,11 +80,8 @@ fo_probe(struct rte_vdev_device *vdev)
 	struct fo_sub *sub;
 	int ret;
 
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		RTE_LOG(ERR, EAL, "net_failover %s: secondary processes are not supported yet\n",
-			name);
-		return -ENOTSUP;
-	}
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return fo_secondary_attach(name);
 	if (fo_args_parse(rte_vdev_device_args(vdev), &args, err, sizeof(err)) < 0) {
 		rte_log(RTE_LOG_ERR, fo_logtype, "net_failover %s: bad devargs: %s\n", name, err);
 		return -EINVAL;

@@ -43,7 +43,8 @@ struct rte_pmd_failover_status {
 };
 
 /**
- * Read the state of a failover port.
+ * Read the state of a failover port. In a secondary process it is read
+ * as the primary keeps it, without its lock.
  *
  * @return 0, or -ENODEV if port_id is not a net_failover port, -EINVAL if
  *   status is NULL.
@@ -55,7 +56,8 @@ int rte_pmd_failover_status_get(uint16_t port_id, struct rte_pmd_failover_status
  * switching rules with RTE_PMD_FAILOVER_PATH_NONE. A forced path that is
  * not started is ignored until it is.
  *
- * @return 0, -ENODEV if not a net_failover port, -EINVAL for a bad path.
+ * @return 0, -ENODEV if not a net_failover port, -EINVAL for a bad path,
+ *   -E_RTE_SECONDARY in a secondary process.
  */
 int rte_pmd_failover_force(uint16_t port_id, enum rte_pmd_failover_path path);
 
@@ -64,7 +66,8 @@ int rte_pmd_failover_force(uint16_t port_id, enum rte_pmd_failover_path path);
  * absent sub-devices, bring up, replay, refresh links, switch. Call it from
  * a control thread, never from a data-path lcore.
  *
- * @return 0, or -ENODEV if not a net_failover port.
+ * @return 0, -ENODEV if not a net_failover port, -E_RTE_SECONDARY in a
+ *   secondary process.
  */
 int rte_pmd_failover_rescan(uint16_t port_id);
 

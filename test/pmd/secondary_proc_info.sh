@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# A secondary process sees the failover port: DPDK's dpdk-proc-info, run
+# beside a forwarding testpmd, reads the port's statistics and extended
+# statistics (counting, and the failover status), and the primary goes on
+# and exits cleanly. Secondary processes share the primary's memory, which
+# needs hugepages: 256 of 2 MiB are reserved for the test if fewer are
+# free, and the previous count is restored.
+set -uo pipefail
+so=$1
+for t in dpdk-testpmd dpdk-proc-info; do
+	command -v $t >/dev/null || { echo "skipped: $t not installed"; exit 77; }
+done
+work=$(mktemp -d)
+prefix=fosecondary-$$
+huge_before=$(cat /proc/sys/vm/nr_hugepages)
+mounted=""
+tp=""
+# shellcheck disable=SC2317 # invoked by the EXIT trap
+cleanup() {
+	exec 3>&- 2>/dev/null
+	[ -z "$tp" ] || { kill "$tp" 2>/dev/null; wait "$tp" 2>/dev/null; }
+	# Hugepage files of a killed primary would keep their pages.
+	awk '$3 == "hugetlbfs" { print $2 }' /proc/mounts | while read -r m; do
+		rm -f "$m/${prefix}map_"*
+	done
+	echo "$huge_before" >/proc/sys/vm/nr_hugepages
+	[ -z "$mounted" ] || umount "$mounted"
+	rm -rf "$work" "/var/run/dpdk/$prefix"
+}
+trap cleanup EXIT
+fail=0
+
+free=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
+if [ "${free:-0}" -lt 256 ]; then
+	echo $((huge_before + 256)) >/proc/sys/vm/nr_hugepages
+fi
+if ! grep -q hugetlbfs /proc/mounts; then
+	mkdir -p /dev/hugepages && mount -t hugetlbfs nodev /dev/hugepages && mounted=/dev/hugepages
+fi
+free=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
+[ "${free:-0}" -ge 256 ] || { echo "skipped: only ${free:-0} free hugepages could be had"; exit 77; }
+
+mkfifo "$work/in"
+stdbuf -oL dpdk-testpmd -l 0,1 -m 256 --no-pci --file-prefix "$prefix" -d "$so" \
+	--vdev 'net_failover0,primary=(net_null0),standby=(net_ring0)' \
+	--log-level=lib.eal:warning -- -i --total-num-mbufs=2048 <"$work/in" >"$work/primary" 2>&1 &
+tp=$!
+exec 3>"$work/in"
+echo start >&3
+for _ in $(seq 100); do
+	grep -q "io packet forwarding" "$work/primary" && break
+	sleep 0.1
+done
+sleep 0.5
+
+proc_info() { # what -> output in $work/secondary
+	timeout 60 dpdk-proc-info --file-prefix "$prefix" --no-pci -d "$so" \
+		--log-level=lib.eal:warning -- "$1" >"$work/secondary" 2>&1
+}
+expect() { # pattern description
+	if grep -Eq -- "$1" "$work/secondary"; then
+		echo "ok: $2"
+	else
+		echo "FAIL: $2: no line matching '$1' in:"
+		cat "$work/secondary"
+		fail=1
+	fi
+}
+
+proc_info --stats || { echo "FAIL: dpdk-proc-info --stats exited with $?"; fail=1; }
+expect "NIC statistics for port 0 " "the failover port is seen by the secondary"
+expect "RX-packets: [1-9][0-9]*" "its counters count"
+proc_info --xstats || { echo "FAIL: dpdk-proc-info --xstats exited with $?"; fail=1; }
+expect "^primary_present: 1" "the failover status, from the secondary"
+expect "^primary_rx_packets: [1-9][0-9]*" "per-path counters, from the secondary"
+expect "^active_path: 1" "active path: primary"
+
+echo stop >&3
+echo quit >&3
+exec 3>&-
+wait "$tp"
+rc=$?
+tp=""
+if [ "$rc" -eq 0 ] && grep -q "^Bye" "$work/primary"; then
+	echo "ok: the primary forwarded on and exited cleanly"
+else
+	echo "FAIL: the primary exited with $rc:"
+	tail -20 "$work/primary"
+	fail=1
+fi
+exit $fail
