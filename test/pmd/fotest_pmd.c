@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <bus_vdev_driver.h>
 #include <ethdev_driver.h>
@@ -117,11 +118,28 @@ fotest_isolate(struct rte_eth_dev *dev, int set, struct rte_flow_error *error)
 	return 0;
 }
 
+/* A COUNT query reports 1000 + the port id: which sub-device answered. */
+static int
+fotest_query(struct rte_eth_dev *dev, struct rte_flow *flow, const struct rte_flow_action *action,
+	     void *data, struct rte_flow_error *error)
+{
+	struct rte_flow_query_count *count = data;
+
+	if (action->type != RTE_FLOW_ACTION_TYPE_COUNT)
+		return rte_flow_error_set(error, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION, action,
+					  "net_fotest counts only");
+	memset(count, 0, sizeof(*count));
+	count->hits_set = 1;
+	count->hits = 1000 + dev->data->port_id;
+	return 0;
+}
+
 static const struct rte_flow_ops fotest_flow_ops = {
 	.validate = fotest_validate,
 	.create = fotest_create,
 	.destroy = fotest_destroy,
 	.flush = fotest_flush,
+	.query = fotest_query,
 	.isolate = fotest_isolate,
 };
 

@@ -845,6 +845,17 @@ case_flow(void)
 	CHECK(refused == NULL && rte_errno == ENOTSUP, "a refused rule fails");
 	CHECK(fotest_state_of(pport).rules == 2 && fotest_state_of(sport).rules == 2,
 	      "a refused rule leaves nothing behind");
+	{
+		const struct rte_flow_action count = {.type = RTE_FLOW_ACTION_TYPE_COUNT};
+		struct rte_flow_query_count hits;
+
+		CHECK(rte_flow_query(fo_port, f1, &count, &hits, &error) == 0 &&
+		      hits.hits == 1000u + pport, "query answered by the active primary");
+		CHECK(rte_pmd_failover_force(fo_port, RTE_PMD_FAILOVER_PATH_STANDBY) == 0, "force");
+		CHECK(rte_flow_query(fo_port, f1, &count, &hits, &error) == 0 &&
+		      hits.hits == 1000u + sport, "query answered by the active standby");
+		CHECK(rte_pmd_failover_force(fo_port, RTE_PMD_FAILOVER_PATH_NONE) == 0, "unforce");
+	}
 	CHECK(rte_flow_destroy(fo_port, f1, &error) == 0, "destroy");
 	CHECK(fotest_state_of(pport).rules == 1 && fotest_state_of(sport).rules == 1,
 	      "destroyed on both");

@@ -180,11 +180,51 @@ fo_flow_isolate(struct rte_eth_dev *dev, int set, struct rte_flow_error *error)
 	return ret;
 }
 
+/*
+ * A query (a rule's counters, say) is answered by the sub-device that
+ * carries the traffic: the active path's rule, else the other path's. A
+ * sub-device that comes back holds a new rule, whose counters start again.
+ */
+static int
+fo_flow_query(struct rte_eth_dev *dev, struct rte_flow *handle,
+	      const struct rte_flow_action *action, void *data, struct rte_flow_error *error)
+{
+	struct fo_private *priv = dev->data->dev_private;
+	struct fo_flow *flow = (struct fo_flow *)handle;
+	enum fo_path order[2] = {FO_PATH_PRIMARY, FO_PATH_STANDBY};
+	unsigned int i;
+	int ret = -ENODEV;
+
+	if (flow == NULL)
+		return rte_flow_error_set(error, EINVAL, RTE_FLOW_ERROR_TYPE_HANDLE, NULL,
+					  "no flow rule");
+	fo_lock(priv);
+	if (priv->active == FO_PATH_STANDBY) {
+		order[0] = FO_PATH_STANDBY;
+		order[1] = FO_PATH_PRIMARY;
+	}
+	for (i = 0; i < RTE_DIM(order); i++) {
+		struct fo_sub *sub = fo_sub_of(priv, order[i]);
+		struct rte_flow *h = flow->handle[order[i] - 1];
+
+		if (h != NULL && sub->present && !sub->gone) {
+			ret = rte_flow_query(sub->port_id, h, action, data, error);
+			break;
+		}
+	}
+	fo_unlock(priv);
+	if (ret == -ENODEV && i == RTE_DIM(order))
+		return rte_flow_error_set(error, ENODEV, RTE_FLOW_ERROR_TYPE_HANDLE, handle,
+					  "no sub-device holds this rule now");
+	return ret;
+}
+
 static const struct rte_flow_ops fo_flow_ops = {
 	.validate = fo_flow_validate,
 	.create = fo_flow_create,
 	.destroy = fo_flow_destroy,
 	.flush = fo_flow_flush,
+	.query = fo_flow_query,
 	.isolate = fo_flow_isolate,
 };
 
