@@ -13,8 +13,8 @@
  * be checked (none of DPDK's software PMDs takes rules without the kernel's
  * flower classifier, or starts a queue alone). Rules in group 0 are
  * accepted, any other group is refused with ENOTSUP; a COUNT query reports
- * 1000 + the port id. Queue states are
- * ethdev's own (rte_eth_devices[port].data->rx_queue_state).
+ * 1000 + the port id. Queue states are ethdev's own
+ * (rte_eth_devices[port].data->rx_queue_state).
  */
 
 struct fotest_state {
