@@ -3,6 +3,8 @@
 # status through rte_pmd_failover.h; --force takes effect; no failover port
 # and bad options fail with a clear message and a non-zero status.
 set -uo pipefail
+# shellcheck source=SCRIPTDIR/expect_lib.sh
+. "$(dirname "$0")/expect_lib.sh"
 app=$1
 out=$(mktemp)
 trap 'rm -rf "$out" "/var/run/dpdk/foexample-$$"' EXIT
@@ -23,15 +25,7 @@ run() { # expected-status description args...
 		return 1
 	fi
 }
-expect() { # pattern description
-	if grep -Eq -- "$1" "$out"; then
-		echo "ok: $2"
-	else
-		echo "FAIL: $2: no line matching '$1' in:"
-		cat "$out"
-		fail=1
-	fi
-}
+expect() { expect_line -E "$out" "$@"; } # pattern description
 
 run 0 "echo on the primary" --vdev "$vdev" -- --duration 2
 expect "^port 0: started: active primary, 1 switches, primary up, standby up" "status at start"

@@ -6,6 +6,8 @@
 # needs hugepages: 256 of 2 MiB are reserved for the test if fewer are
 # free, and the previous count is restored.
 set -uo pipefail
+# shellcheck source=SCRIPTDIR/expect_lib.sh
+. "$(dirname "$0")/expect_lib.sh"
 so=$1
 for t in dpdk-testpmd dpdk-proc-info; do
 	command -v $t >/dev/null || { echo "skipped: $t not installed"; exit 77; }
@@ -57,15 +59,7 @@ proc_info() { # what -> output in $work/secondary
 	timeout 60 dpdk-proc-info --file-prefix "$prefix" --no-pci -d "$so" \
 		--log-level=lib.eal:warning -- "$1" >"$work/secondary" 2>&1
 }
-expect() { # pattern description
-	if grep -Eq -- "$1" "$work/secondary"; then
-		echo "ok: $2"
-	else
-		echo "FAIL: $2: no line matching '$1' in:"
-		cat "$work/secondary"
-		fail=1
-	fi
-}
+expect() { expect_line -E "$work/secondary" "$@"; } # pattern description
 
 proc_info --stats || { echo "FAIL: dpdk-proc-info --stats exited with $?"; fail=1; }
 expect "NIC statistics for port 0 " "the failover port is seen by the secondary"

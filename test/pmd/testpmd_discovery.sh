@@ -5,6 +5,8 @@
 # mac=, one INFO line per decision, and a clear error listing what was found
 # when a selector matches nothing.
 set -uo pipefail
+# shellcheck source=SCRIPTDIR/expect_lib.sh
+. "$(dirname "$0")/expect_lib.sh"
 so=$1
 top=$(cd "$(dirname "$0")/../.." && pwd)
 command -v dpdk-testpmd >/dev/null || { echo "skipped: dpdk-testpmd not installed"; exit 77; }
@@ -19,15 +21,7 @@ run() {
 		-d "$so" --vdev "net_failover0,sysfs=$tree,$1" --log-level=lib.eal:warning \
 		--log-level=pmd.net.failover:info -- --total-num-mbufs=2048 </dev/null >"$work/out" 2>&1
 }
-expect() { # pattern description
-	if grep -q -- "$1" "$work/out"; then
-		echo "ok: $2"
-	else
-		echo "FAIL: $2: no line matching '$1' in:"
-		cat "$work/out"
-		fail=1
-	fi
-}
+expect() { expect_line "$work/out" "$@"; } # pattern description
 
 run "iface=nosuch0" && { echo "FAIL: iface=nosuch0 accepted"; fail=1; }
 expect "no failover pair matches iface=nosuch0; found: eth0 (00:0d:3a:03:16:46, VF enP53091s1np0), eth1 (00:0d:3a:03:16:47, VF enP2969s2), eth2 (00:0d:3a:03:16:48, no VF)" \
