@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -288,12 +289,24 @@ case_mbuf_port_sub(void)
 }
 
 static int lsc_events;
+static pthread_t lsc_thread;
 
+/* The application's LSC callback: on the interrupt thread, after the PMD's lock. */
 static int
 on_lsc(uint16_t port, enum rte_eth_event_type type, void *arg, void *ret)
 {
-	lsc_events++;
+	lsc_thread = pthread_self();
+	__atomic_fetch_add(&lsc_events, 1, __ATOMIC_RELEASE);
 	return 0;
+}
+
+/* Wait for n LSC events, then long enough that an extra one would show. */
+static int
+lsc_count(int n)
+{
+	WAIT_UNTIL(__atomic_load_n(&lsc_events, __ATOMIC_ACQUIRE) >= n, 2);
+	rte_delay_us_sleep(20000);
+	return __atomic_load_n(&lsc_events, __ATOMIC_ACQUIRE);
 }
 
 static bool
@@ -319,24 +332,26 @@ case_link(void)
 	      "callback");
 	setup_port(1, &conf);
 	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
-	CHECK(port_link_up() && lsc_events == 1, "link up at start (%d events)", lsc_events);
+	CHECK(port_link_up() && lsc_count(1) == 1, "link up at start (%d events)", lsc_events);
+	CHECK(!pthread_equal(lsc_thread, pthread_self()),
+	      "the LSC callback runs on the interrupt thread, not in the application's call");
 
 	CHECK(rte_eth_dev_set_link_down(pport) == 0, "primary link down");
 	rescan();
 	CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "switched to standby");
-	CHECK(port_link_up() && lsc_events == 1, "aggregate link stays up, no event");
+	CHECK(port_link_up() && lsc_count(1) == 1, "aggregate link stays up, no event");
 	CHECK(send_frames(fo_port, 8, 0) == 8 && sub_opackets(sport) == 8, "tx on standby");
 	CHECK(receive_frames(8, NULL) == 8, "rx on standby");
 
 	CHECK(rte_eth_dev_set_link_down(sport) == 0, "standby link down");
 	rescan();
-	CHECK(!port_link_up() && lsc_events == 2, "both down: link down, one event");
+	CHECK(!port_link_up() && lsc_count(2) == 2, "both down: link down, one event");
 	CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "standby still carries");
 
 	CHECK(rte_eth_dev_set_link_up(pport) == 0, "primary link up");
 	rescan();
 	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "back on the primary");
-	CHECK(port_link_up() && lsc_events == 3, "link up again, one event");
+	CHECK(port_link_up() && lsc_count(3) == 3, "link up again, one event");
 	CHECK(status().switch_count == 3, "switches: none->primary->standby->primary");
 	CHECK(status().last_switch_ns > 0, "switch time");
 	rte_eth_dev_set_link_up(sport);
@@ -703,8 +718,14 @@ case_rename(void)
 	CHECK(status().primary.attach_count == 2, "reopened under the new name (%lu attaches)",
 	      (unsigned long)status().primary.attach_count);
 	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "back on the primary");
-	CHECK(send_frames(fo_port, 8, 0) == 8 && sub_opackets(port_of("net_af_packet0")) >= 8,
-	      "sends through the renamed netdev");
+	{
+		uint16_t sent = send_frames(fo_port, 8, 0);
+		uint64_t sub_tx = sub_opackets(port_of("net_af_packet0"));
+
+		CHECK(sent == 8 && sub_tx >= 8,
+		      "sends through the renamed netdev (%u sent, the sub-device counts %lu)",
+		      sent, (unsigned long)sub_tx);
+	}
 	stop_and_close();
 }
 

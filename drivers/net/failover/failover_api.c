@@ -41,10 +41,12 @@ fo_api_priv_primary(uint16_t port_id, int *err)
 static void
 fo_api_path(const struct fo_sub *sub, struct rte_pmd_failover_path_status *st)
 {
-	st->present = sub->present && !sub->gone;
-	st->started = sub->started;
+	st->present = fo_sub_present(sub) && sub->state != FO_SUB_DRAINING &&
+		      !(__atomic_load_n(&sub->events, __ATOMIC_ACQUIRE) &
+			(FO_EV_GONE | FO_EV_DESTROYED));
+	st->started = fo_sub_started(sub);
 	st->link_up = sub->link_up;
-	st->port_id = sub->present ? sub->port_id : RTE_MAX_ETHPORTS;
+	st->port_id = sub->port_id != FO_NO_PORT ? sub->port_id : RTE_MAX_ETHPORTS;
 	st->attach_count = sub->attach_count;
 }
 
@@ -104,6 +106,7 @@ rte_pmd_failover_rescan(uint16_t port_id)
 	if (priv == NULL)
 		return err;
 	fo_lock(priv);
+	__atomic_fetch_or(&priv->events, FO_EV_RESCAN, __ATOMIC_RELEASE);
 	fo_service_run(priv);
 	fo_unlock(priv);
 	return 0;

@@ -178,7 +178,7 @@ int
 fo_args_parse(const char *str, struct fo_args *args, char *err, size_t errlen)
 {
 	static const char *const keys[] = {"primary", "standby", "mac", "poll_ms",
-		"standby_poll", "quiesce_ms", "sysfs", "iface", "mbuf_port"};
+		"standby_poll", "quiesce_ms", "sysfs", "iface", "mbuf_port", "grace"};
 	char value[FO_DEVARGS_MAX];
 	char seen[FO_DIM(keys)] = {0};
 	const char *p = str != NULL ? str : "";
@@ -203,7 +203,7 @@ fo_args_parse(const char *str, struct fo_args *args, char *err, size_t errlen)
 				break;
 		if (k == FO_DIM(keys))
 			return fo_args_error(err, errlen,
-				"unknown key '%.*s' (known: primary, standby, mac, poll_ms, standby_poll, quiesce_ms, sysfs, iface, mbuf_port)",
+				"unknown key '%.*s' (known: primary, standby, mac, poll_ms, standby_poll, quiesce_ms, sysfs, iface, mbuf_port, grace)",
 				(int)klen, p);
 		if (seen[k]++)
 			return fo_args_error(err, errlen, "key '%s' given twice", keys[k]);
@@ -243,6 +243,10 @@ fo_args_parse(const char *str, struct fo_args *args, char *err, size_t errlen)
 			if (fo_args_parse_uint(keys[k], value, 60000, &args->quiesce_ms, err,
 					       errlen) < 0)
 				return -1;
+			/* A grace period that ends at once would close under a burst. */
+			if (args->quiesce_ms == 0)
+				return fo_args_error(err, errlen,
+					"'quiesce_ms' must be at least 1 (the longest wait for bursts to leave a sub-device)");
 			break;
 		case 6:
 			strcpy(args->sysfs, value);
@@ -259,6 +263,13 @@ fo_args_parse(const char *str, struct fo_args *args, char *err, size_t errlen)
 				return fo_args_error(err, errlen,
 					"'mbuf_port' is 'failover' or 'sub', got \"%s\"", value);
 			args->mbuf_port_sub = strcmp(value, "sub") == 0;
+			break;
+		case 9:
+			if (strcmp(value, "auto") != 0 && strcmp(value, "fence") != 0)
+				return fo_args_error(err, errlen,
+					"'grace' is 'auto' (membarrier where the kernel has it) or 'fence', got \"%s\"",
+					value);
+			args->grace = strcmp(value, "fence") == 0 ? FO_GRACE_FENCE : FO_GRACE_AUTO;
 			break;
 		}
 

@@ -17,6 +17,12 @@
 #define FO_STANDBY_POLL_DEFAULT 32
 #define FO_QUIESCE_MS_DEFAULT 100
 
+/* How grace periods are proved (failover_grace.c). */
+enum fo_grace_mode {
+	FO_GRACE_AUTO = 0, /* membarrier, else a fence in every burst */
+	FO_GRACE_FENCE,    /* a fence in every burst */
+};
+
 struct fo_args {
 	char primary[FO_DEVARGS_MAX]; /* VF side; "" when not given */
 	char standby[FO_DEVARGS_MAX]; /* synthetic side; "" when not given */
@@ -28,6 +34,7 @@ struct fo_args {
 	char sysfs[FO_DEVARGS_MAX]; /* discovery root; "" = /sys */
 	char iface[FO_IFACE_MAX];   /* discovery: the pair with this netdev */
 	bool mbuf_port_sub;         /* leave the sub-device's id in mbuf->port */
+	enum fo_grace_mode grace;
 };
 
 /* No sub-device given: the pair is discovered from sysfs. */

@@ -3,14 +3,18 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <fo_scan.h>
 
 #include "failover_private.h"
 
-/* A discovered pair's VF is looked for again at most this often while absent. */
-#define FO_DISCOVER_RESCAN_NS 1000000000ull
+/*
+ * While a discovered pair's VF is absent, sysfs is walked again after
+ * 100 ms, then twice as late each time up to 2 s; a netdev or PCI device
+ * that appears starts over at once.
+ */
+#define FO_DISCOVER_RESCAN_FIRST_MS 100u
+#define FO_DISCOVER_RESCAN_MAX_MS 2000u
 
 static const char *
 fo_discover_root(const struct fo_private *priv)
@@ -195,7 +199,7 @@ fo_discover_attach_candidate(struct fo_private *priv, struct fo_sub *sub)
 
 	if (priv->pair_mac_known)
 		memcpy(want.addr_bytes, priv->pair_mac, RTE_ETHER_ADDR_LEN);
-	else if (!syn->present || rte_eth_macaddr_get(syn->port_id, &want) != 0)
+	else if (!fo_sub_present(syn) || rte_eth_macaddr_get(syn->port_id, &want) != 0)
 		return -ENODEV;
 	for (i = 0; i < priv->n_vf_candidates; i++) {
 		strlcpy(sub->devargs, priv->vf_candidates[i], sizeof(sub->devargs));
@@ -253,15 +257,6 @@ fo_discover_select(struct fo_private *priv, char *err, size_t errlen)
 	return 0;
 }
 
-static uint64_t
-fo_discover_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /*
  * While the pair's VF is absent, look for it again (it may come back at
  * another PCI address or under another name): same synthetic NIC, VF by
@@ -274,12 +269,18 @@ fo_discover_refresh(struct fo_private *priv)
 	struct fo_scan_result *res;
 	char err[FO_ERR_MAX];
 	char before[FO_DEVARGS_MAX];
-	uint64_t now = fo_discover_now_ns();
+	uint64_t now = fo_now_ns();
 	size_t i;
 
-	if (!priv->discover || vf->present || now < priv->next_rescan_ns)
+	if (!priv->discover || fo_sub_present(vf)) {
+		priv->rescan_ms = 0;
 		return;
-	priv->next_rescan_ns = now + FO_DISCOVER_RESCAN_NS;
+	}
+	if (now < priv->next_rescan_ns)
+		return;
+	priv->rescan_ms = priv->rescan_ms == 0 ? FO_DISCOVER_RESCAN_FIRST_MS
+			  : RTE_MIN(priv->rescan_ms * 2, FO_DISCOVER_RESCAN_MAX_MS);
+	priv->next_rescan_ns = now + priv->rescan_ms * 1000000ull;
 	if (fo_discover_scan(priv, &res, err, sizeof(err)) < 0) {
 		FO_LOG(DEBUG, priv, "%s", err);
 		return;
@@ -300,8 +301,12 @@ fo_discover_refresh(struct fo_private *priv)
 		fo_discover_candidates(priv, res, p);
 		break;
 	}
-	if (strcmp(before, vf->devargs) != 0)
+	if (strcmp(before, vf->devargs) != 0) {
+		/* Another VF, or the same at another address: try it now. */
 		vf->probe_failures = 0;
+		vf->retry_ms = 0;
+		vf->retry_at_ns = 0;
+	}
 	fo_scan_result_free(res);
 	if (vf->devargs[0] == '\0' && priv->n_vf_candidates > 0)
 		fo_discover_attach_candidate(priv, vf);

@@ -48,7 +48,7 @@ fo_flow_copy(const struct rte_flow_attr *attr, const struct rte_flow_item *patte
 static bool
 fo_flow_sub_ready(const struct fo_sub *sub)
 {
-	return sub->present && sub->configured && !sub->gone;
+	return fo_sub_ready(sub);
 }
 
 static int
@@ -84,7 +84,7 @@ fo_flow_destroy_handles(struct fo_private *priv, struct fo_flow *flow,
 
 		if (*h == NULL)
 			continue;
-		if (sub->present && rte_flow_destroy(sub->port_id, *h, error) != 0)
+		if (sub->port_id != FO_NO_PORT && rte_flow_destroy(sub->port_id, *h, error) != 0)
 			ret = -rte_errno;
 		*h = NULL;
 	}
@@ -166,7 +166,7 @@ fo_flow_isolate(struct rte_eth_dev *dev, int set, struct rte_flow_error *error)
 
 	fo_lock(priv);
 	FO_FOREACH_SUB(priv, sub) {
-		if (!sub->present || sub->gone)
+		if (!fo_sub_ready(sub))
 			continue;
 		ret = rte_flow_isolate(sub->port_id, set, error);
 		if (ret != 0)
@@ -207,7 +207,7 @@ fo_flow_query(struct rte_eth_dev *dev, struct rte_flow *handle,
 		struct fo_sub *sub = fo_sub_of(priv, order[i]);
 		struct rte_flow *h = flow->handle[order[i] - 1];
 
-		if (h != NULL && sub->present && !sub->gone) {
+		if (h != NULL && fo_sub_ready(sub)) {
 			ret = rte_flow_query(sub->port_id, h, action, data, error);
 			break;
 		}

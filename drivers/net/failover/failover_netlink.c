@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
 #include <unistd.h>
 
 #include <libmnl/libmnl.h>
@@ -13,10 +15,6 @@
 #include <linux/rtnetlink.h>
 
 #include <rte_interrupts.h>
-
-#ifndef IFF_LOWER_UP
-#define IFF_LOWER_UP 0x10000 /* linux/if.h, which net/if.h cannot sit beside */
-#endif
 
 #include "failover_private.h"
 
@@ -31,35 +29,58 @@ struct fo_netlink {
 	struct rte_intr_handle *intr;
 };
 
-static bool
-fo_netlink_flags_up(unsigned int flags)
+/*
+ * Whether a netdev is admin up with carrier, read from the device itself:
+ * ETHTOOL_GLINK is the driver's carrier now, while rtnetlink messages and
+ * IFF_RUNNING wait for the kernel's linkwatch, which batches the changes
+ * of a netdev whose iflink is its ifindex (any physical NIC) up to a second.
+ * False when it cannot be read (no such netdev).
+ */
+bool
+fo_netlink_carrier(const char *ifname, bool *up)
 {
-	return (flags & IFF_UP) && (flags & IFF_LOWER_UP);
+	struct ethtool_value ev = {.cmd = ETHTOOL_GLINK};
+	struct ifreq ifr;
+	bool known = false;
+	int fd;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	memset(&ifr, 0, sizeof(ifr));
+	strlcpy(ifr.ifr_name, ifname, sizeof(ifr.ifr_name));
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
+		known = true;
+		*up = (ifr.ifr_flags & IFF_UP) != 0;
+		if (*up) {
+			ifr.ifr_data = (void *)&ev;
+			if (ioctl(fd, SIOCETHTOOL, &ifr) == 0)
+				*up = ev.data != 0;
+			else /* no ethtool: fall back to the flags */
+				*up = ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 &&
+				      (ifr.ifr_flags & IFF_RUNNING);
+		}
+	}
+	close(fd);
+	return known;
 }
 
 /* Current state of a netdev, for a sub-device being attached. */
 void
 fo_netlink_query(struct fo_private *priv, struct fo_sub *sub)
 {
-	struct ifreq ifr;
-	int fd;
+	bool up;
 
+	RTE_SET_USED(priv);
 	sub->nl_known = false;
 	sub->ifindex = 0;
 	if (sub->ifname[0] == '\0')
 		return;
 	sub->ifindex = if_nametoindex(sub->ifname);
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return;
-	memset(&ifr, 0, sizeof(ifr));
-	strlcpy(ifr.ifr_name, sub->ifname, sizeof(ifr.ifr_name));
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
-		/* IFF_LOWER_UP is not in the 16-bit ioctl flags: RUNNING says carrier. */
+	if (fo_netlink_carrier(sub->ifname, &up)) {
 		sub->nl_known = true;
-		sub->nl_up = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+		sub->nl_up = up;
 	}
-	close(fd);
 }
 
 struct fo_netlink_link {
@@ -85,32 +106,18 @@ fo_netlink_attr(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
-/*
- * The netdev behind a sub-device got another name. Through the TAP, the tc
- * rules follow the ifindex: only the name to use later changes. A PMD that
- * sits on the netdev itself (AF_PACKET) keeps the old name for its ioctls:
- * take it out and open it again under the new name.
- */
-static void
-fo_netlink_renamed(struct fo_private *priv, struct fo_sub *sub, const char *name)
-{
-	FO_LOG(INFO, priv, "%s netdev %s renamed %s", fo_rules_path_name(sub->path), sub->ifname,
-	       name);
-	if (sub->tc_syn[0] != '\0' && strcmp(sub->tc_syn, sub->ifname) == 0)
-		strlcpy(sub->tc_syn, name, sizeof(sub->tc_syn));
-	strlcpy(sub->ifname, name, sizeof(sub->ifname));
-	if (!sub->via_tap) {
-		FO_LOG(NOTICE, priv, "%s %s: reopening under the new name",
-		       fo_rules_path_name(sub->path), sub->name);
-		fo_sub_rename_devargs(sub, name);
-		__atomic_store_n(&sub->gone, true, __ATOMIC_RELEASE);
-	}
-}
+struct fo_netlink_ctx {
+	struct fo_private *priv;
+	bool pending;
+};
 
+/* Record what a link message says; the service routine acts on it. */
 static int
 fo_netlink_msg(const struct nlmsghdr *nlh, void *data)
 {
-	struct fo_private *priv = data;
+	struct fo_netlink_ctx *ctx = data;
+	struct fo_private *priv = ctx->priv;
+	bool *pending = &ctx->pending;
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
 	struct fo_netlink_link link = {0};
 	struct fo_sub *sub;
@@ -122,28 +129,22 @@ fo_netlink_msg(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 
 	FO_FOREACH_SUB(priv, sub) {
+		uint32_t ev = FO_EV_LINK;
+
 		/* By index: a netdev deleted and made again under the same name is another. */
-		if (!sub->present || sub->ifindex == 0 || (unsigned int)ifi->ifi_index != sub->ifindex)
+		if (!fo_sub_present(sub) || sub->ifindex == 0 ||
+		    (unsigned int)ifi->ifi_index != sub->ifindex)
 			continue;
 		if (nlh->nlmsg_type == RTM_DELLINK) {
-			FO_LOG(NOTICE, priv, "%s netdev %s deleted", fo_rules_path_name(sub->path),
-			       link.name);
-			sub->nl_known = true;
-			sub->nl_up = false;
-			__atomic_store_n(&sub->gone, true, __ATOMIC_RELEASE);
-		} else {
-			bool up = fo_netlink_flags_up(ifi->ifi_flags);
-
-			if (strcmp(sub->ifname, link.name) != 0)
-				fo_netlink_renamed(priv, sub, link.name);
-			if (!sub->nl_known || up != sub->nl_up)
-				FO_LOG(INFO, priv, "%s netdev %s carrier %s",
-				       fo_rules_path_name(sub->path), link.name,
-				       up ? "up" : "down");
-			sub->nl_known = true;
-			sub->nl_up = up;
+			ev = FO_EV_DELETED;
+		} else if (strcmp(sub->ifname, link.name) != 0) {
+			rte_spinlock_lock(&priv->inbox_lock);
+			strlcpy(sub->nl_name, link.name, sizeof(sub->nl_name));
+			rte_spinlock_unlock(&priv->inbox_lock);
+			ev |= FO_EV_RENAMED;
 		}
-		priv->nl_pending = true;
+		__atomic_fetch_or(&sub->events, ev, __ATOMIC_RELEASE);
+		*pending = true;
 	}
 	/*
 	 * A netdev with the pair's MAC appeared (a VF back, maybe as ethN
@@ -151,9 +152,9 @@ fo_netlink_msg(const struct nlmsghdr *nlh, void *data)
 	 */
 	if (nlh->nlmsg_type == RTM_NEWLINK && priv->discover && priv->pair_mac_known &&
 	    link.mac != NULL && memcmp(link.mac, priv->pair_mac, RTE_ETHER_ADDR_LEN) == 0 &&
-	    !fo_sub_of(priv, FO_PATH_PRIMARY)->present) {
-		priv->next_rescan_ns = 0;
-		priv->nl_pending = true;
+	    !fo_sub_present(fo_sub_of(priv, FO_PATH_PRIMARY))) {
+		__atomic_fetch_or(&priv->events, FO_EV_RESCAN, __ATOMIC_RELEASE);
+		*pending = true;
 	}
 	return MNL_CB_OK;
 }
@@ -161,36 +162,23 @@ fo_netlink_msg(const struct nlmsghdr *nlh, void *data)
 static void
 fo_netlink_event(void *arg)
 {
-	struct fo_private *priv = arg;
-	struct fo_netlink *fnl = priv->netlink;
+	struct fo_netlink_ctx ctx = {.priv = arg};
+	struct fo_netlink *fnl = ctx.priv->netlink;
 	uint8_t buf[MNL_SOCKET_BUFFER_SIZE];
+	struct fo_sub *sub;
 	ssize_t n;
 
 	while ((n = mnl_socket_recvfrom(fnl->nl, buf, sizeof(buf))) > 0)
-		mnl_cb_run(buf, n, 0, 0, fo_netlink_msg, priv);
+		mnl_cb_run(buf, n, 0, 0, fo_netlink_msg, &ctx);
 	if (n < 0 && errno == ENOBUFS) {
-		/* Events were lost: re-read every netdev's state. */
-		struct fo_sub *sub;
-
-		FO_LOG(WARNING, priv, "netlink events lost: re-reading link states");
-		FO_FOREACH_SUB(priv, sub)
-			fo_netlink_query(priv, sub);
-		priv->nl_pending = true;
+		/* Events were lost: the service routine reads every link again. */
+		FO_LOG(WARNING, ctx.priv, "netlink events lost: re-reading link states");
+		FO_FOREACH_SUB(ctx.priv, sub)
+			__atomic_fetch_or(&sub->events, FO_EV_LINK, __ATOMIC_RELEASE);
+		ctx.pending = true;
 	}
-	if (!priv->nl_pending)
-		return;
-	priv->nl_pending = false;
-	/* Flip at once when the application does not hold the lock. */
-	if (pthread_mutex_trylock(&priv->lock) == 0) {
-		struct fo_sub *sub;
-
-		FO_FOREACH_SUB(priv, sub)
-			if (sub->started)
-				fo_sub_link_refresh(priv, sub);
-		fo_switch_evaluate(priv, "kernel link event");
-		fo_unlock(priv);
-	}
-	fo_service_kick(priv);
+	if (ctx.pending)
+		fo_service_request(ctx.priv);
 }
 
 int

@@ -14,7 +14,7 @@
 /* Sub-devices an application setting applies to right now. */
 #define FO_FOREACH_CONFIGURED(priv, sub)                                                   \
 	FO_FOREACH_SUB(priv, sub)                                                          \
-		if ((sub)->present && (sub)->configured && !(sub)->gone)
+		if (fo_sub_ready(sub))
 
 /*
  * Apply a setting to the sub-devices. A sub-device that lacks the feature
@@ -71,9 +71,9 @@ fo_dev_configure(struct rte_eth_dev *dev)
 			j->reta_set = false;
 	fo_journal_reta_default(j, dev->data->nb_rx_queues);
 	FO_FOREACH_SUB(priv, sub) {
-		if (!sub->present || sub->gone)
+		if (!fo_sub_ready(sub) && sub->state != FO_SUB_PROBED)
 			continue;
-		sub->configured = false;
+		fo_sub_set_state(priv, sub, FO_SUB_PROBED);
 		ret = fo_sub_bring_up(priv, sub);
 		if (ret < 0)
 			break;
@@ -120,7 +120,7 @@ fo_queue_set(struct rte_eth_dev *dev, bool rx, uint16_t qid, bool start)
 	FO_FOREACH_SUB(priv, sub) {
 		int r;
 
-		if (!sub->started || sub->gone)
+		if (!fo_sub_started(sub))
 			continue;
 		if (rx)
 			r = start ? rte_eth_dev_rx_queue_start(sub->port_id, qid)
@@ -186,10 +186,10 @@ fo_dev_start(struct rte_eth_dev *dev)
 	priv->started = true;
 	fo_queue_states_reset(dev, true);
 	FO_FOREACH_SUB(priv, sub) {
-		if (!sub->present || sub->gone)
+		if (!fo_sub_ready(sub) && sub->state != FO_SUB_PROBED)
 			continue;
 		present++;
-		if (fo_sub_bring_up(priv, sub) == 0 && sub->started)
+		if (fo_sub_bring_up(priv, sub) == 0 && fo_sub_started(sub))
 			started++;
 	}
 	if (present > 0 && started == 0) {
@@ -213,8 +213,10 @@ fo_dev_stop(struct rte_eth_dev *dev)
 	/* The application has stopped polling: no grace period to wait for. */
 	priv->started = false;
 	fo_switch_evaluate(priv, "port stop");
-	FO_FOREACH_SUB(priv, sub)
+	FO_FOREACH_SUB(priv, sub) {
+		fo_sub_finish_drain(priv, sub);
 		fo_sub_stop(priv, sub);
+	}
 	fo_queue_states_reset(dev, false);
 	dev->data->dev_started = 0;
 	fo_unlock(priv);
@@ -236,6 +238,10 @@ fo_queue_free_all(struct rte_eth_dev *dev)
 	}
 }
 
+/*
+ * Every event source is shut and no alarm runs before anything is freed:
+ * a callback or alarm may otherwise run on freed private data.
+ */
 int
 fo_dev_close(struct rte_eth_dev *dev)
 {
@@ -246,17 +252,18 @@ fo_dev_close(struct rte_eth_dev *dev)
 		return 0;
 	if (priv->started)
 		fo_dev_stop(dev);
-	priv->closing = true;
-	fo_netlink_close(priv);
-	fo_uevent_close(priv);
-	fo_service_stop(priv);
+	fo_service_shutdown(priv);
 	fo_lock(priv);
 	FO_FOREACH_SUB(priv, sub)
 		fo_sub_detach(priv, sub, "port closed");
 	fo_flow_free_all(priv);
+	pthread_mutex_lock(&priv->route_lock);
 	fo_queue_free_all(dev);
+	pthread_mutex_unlock(&priv->route_lock);
 	fo_unlock(priv);
 	rte_eth_dev_owner_delete(priv->owner.id);
+	pthread_mutex_destroy(&priv->stats_lock);
+	pthread_mutex_destroy(&priv->route_lock);
 	pthread_mutex_destroy(&priv->lock);
 	FO_LOG(INFO, priv, "closed");
 	return 0;
@@ -275,7 +282,9 @@ fo_dev_reset(struct rte_eth_dev *dev)
 			fo_sub_attach(priv, sub);
 	}
 	fo_flow_free_all(priv);
+	pthread_mutex_lock(&priv->route_lock);
 	fo_queue_free_all(dev);
+	pthread_mutex_unlock(&priv->route_lock);
 	fo_journal_init(&priv->journal);
 	fo_unlock(priv);
 	return 0;
@@ -290,7 +299,6 @@ fo_queue_new(struct fo_private *priv, uint16_t queue_id, unsigned int socket)
 	if (q == NULL)
 		return NULL;
 	q->route = FO_ROUTE_NONE;
-	priv->routes_stale = true;
 	q->queue_id = queue_id;
 	q->port_id = priv->port_id;
 	q->other_pace = priv->args.standby_poll;
@@ -320,7 +328,7 @@ fo_rx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_id, uint16_t nb_desc,
 	jq->conf = *conf;
 	jq->mp = mp;
 	FO_FOREACH_CONFIGURED(priv, sub) {
-		sub->configured = false;
+		fo_sub_set_state(priv, sub, FO_SUB_PROBED);
 		ret = fo_sub_bring_up(priv, sub);
 		if (ret < 0)
 			break;
@@ -331,7 +339,11 @@ fo_rx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_id, uint16_t nb_desc,
 		rte_free(q);
 		return ret;
 	}
+	pthread_mutex_lock(&priv->route_lock);
+	rte_free(dev->data->rx_queues[queue_id]);
 	dev->data->rx_queues[queue_id] = q;
+	priv->routes_stale = true;
+	pthread_mutex_unlock(&priv->route_lock);
 	fo_unlock(priv);
 	return 0;
 }
@@ -355,7 +367,7 @@ fo_tx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_id, uint16_t nb_desc,
 	jq->socket = socket;
 	jq->conf = *conf;
 	FO_FOREACH_CONFIGURED(priv, sub) {
-		sub->configured = false;
+		fo_sub_set_state(priv, sub, FO_SUB_PROBED);
 		ret = fo_sub_bring_up(priv, sub);
 		if (ret < 0)
 			break;
@@ -366,7 +378,11 @@ fo_tx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_id, uint16_t nb_desc,
 		rte_free(q);
 		return ret;
 	}
+	pthread_mutex_lock(&priv->route_lock);
+	rte_free(dev->data->tx_queues[queue_id]);
 	dev->data->tx_queues[queue_id] = q;
+	priv->routes_stale = true;
+	pthread_mutex_unlock(&priv->route_lock);
 	fo_unlock(priv);
 	return 0;
 }
@@ -399,9 +415,13 @@ fo_rx_queue_release(struct rte_eth_dev *dev, uint16_t queue_id)
 {
 	struct fo_private *priv = dev->data->dev_private;
 
+	fo_lock(priv);
+	pthread_mutex_lock(&priv->route_lock);
 	rte_free(dev->data->rx_queues[queue_id]);
 	dev->data->rx_queues[queue_id] = NULL;
+	pthread_mutex_unlock(&priv->route_lock);
 	priv->journal.rxq[queue_id].set = false;
+	fo_unlock(priv);
 }
 
 static void
@@ -409,9 +429,13 @@ fo_tx_queue_release(struct rte_eth_dev *dev, uint16_t queue_id)
 {
 	struct fo_private *priv = dev->data->dev_private;
 
+	fo_lock(priv);
+	pthread_mutex_lock(&priv->route_lock);
 	rte_free(dev->data->tx_queues[queue_id]);
 	dev->data->tx_queues[queue_id] = NULL;
+	pthread_mutex_unlock(&priv->route_lock);
 	priv->journal.txq[queue_id].set = false;
+	fo_unlock(priv);
 }
 
 static int
@@ -420,10 +444,14 @@ fo_link_update(struct rte_eth_dev *dev, int wait_to_complete)
 	struct fo_private *priv = dev->data->dev_private;
 	struct fo_sub *sub;
 
+	/* Without waiting: what the service routine last found, and a run. */
+	if (!wait_to_complete) {
+		fo_service_request(priv);
+		return 0;
+	}
 	fo_lock(priv);
 	FO_FOREACH_SUB(priv, sub)
-		if (sub->started)
-			fo_sub_link_refresh(priv, sub);
+		fo_sub_link_refresh(priv, sub);
 	fo_switch_evaluate(priv, "link update");
 	fo_unlock(priv);
 	return 0;
@@ -464,6 +492,8 @@ fo_promiscuous_enable(struct rte_eth_dev *dev)
 
 	fo_lock(priv);
 	FO_APPLY(priv, sub, ret, rte_eth_promiscuous_enable(sub->port_id));
+	if (ret == 0)
+		dev->data->promiscuous = 1;
 	fo_unlock(priv);
 	return ret;
 }
@@ -477,6 +507,8 @@ fo_promiscuous_disable(struct rte_eth_dev *dev)
 
 	fo_lock(priv);
 	FO_APPLY(priv, sub, ret, rte_eth_promiscuous_disable(sub->port_id));
+	if (ret == 0)
+		dev->data->promiscuous = 0;
 	fo_unlock(priv);
 	return ret;
 }
@@ -490,6 +522,8 @@ fo_allmulticast_enable(struct rte_eth_dev *dev)
 
 	fo_lock(priv);
 	FO_APPLY(priv, sub, ret, rte_eth_allmulticast_enable(sub->port_id));
+	if (ret == 0)
+		dev->data->all_multicast = 1;
 	fo_unlock(priv);
 	return ret;
 }
@@ -503,6 +537,8 @@ fo_allmulticast_disable(struct rte_eth_dev *dev)
 
 	fo_lock(priv);
 	FO_APPLY(priv, sub, ret, rte_eth_allmulticast_disable(sub->port_id));
+	if (ret == 0)
+		dev->data->all_multicast = 0;
 	fo_unlock(priv);
 	return ret;
 }
@@ -516,6 +552,8 @@ fo_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *addr)
 
 	fo_lock(priv);
 	FO_APPLY(priv, sub, ret, rte_eth_dev_default_mac_addr_set(sub->port_id, addr));
+	if (ret == 0)
+		dev->data->mac_addrs[0] = *addr;
 	fo_unlock(priv);
 	return ret;
 }
@@ -530,6 +568,10 @@ fo_mac_addr_add(struct rte_eth_dev *dev, struct rte_ether_addr *addr, uint32_t i
 
 	fo_lock(priv);
 	FO_APPLY(priv, sub, ret, rte_eth_dev_mac_addr_add(sub->port_id, addr, pool));
+	if (ret == 0) {
+		dev->data->mac_addrs[index] = *addr;
+		dev->data->mac_pool_sel[index] |= RTE_BIT64(pool);
+	}
 	fo_unlock(priv);
 	return ret;
 }
@@ -544,6 +586,8 @@ fo_mac_addr_remove(struct rte_eth_dev *dev, uint32_t index)
 
 	fo_lock(priv);
 	FO_APPLY(priv, sub, ret, rte_eth_dev_mac_addr_remove(sub->port_id, &addr));
+	memset(&dev->data->mac_addrs[index], 0, sizeof(dev->data->mac_addrs[index]));
+	dev->data->mac_pool_sel[index] = 0;
 	fo_unlock(priv);
 }
 
@@ -562,15 +606,41 @@ fo_set_mc_addr_list(struct rte_eth_dev *dev, struct rte_ether_addr *list, uint32
 	return ret;
 }
 
+/*
+ * All sub-devices or none, as the kernel's failover does: a sub-device
+ * that refuses the MTU puts those already changed back. The new value is
+ * recorded before the lock is dropped, so a sub-device attached right
+ * after the call gets it (ethdev records it only once the op returned).
+ */
 static int
 fo_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 {
 	struct fo_private *priv = dev->data->dev_private;
-	struct fo_sub *sub;
+	uint16_t old = dev->data->mtu;
+	struct fo_sub *sub, *done;
 	int ret = 0;
 
 	fo_lock(priv);
-	FO_APPLY(priv, sub, ret, rte_eth_dev_set_mtu(sub->port_id, mtu));
+	FO_FOREACH_CONFIGURED(priv, sub) {
+		ret = rte_eth_dev_set_mtu(sub->port_id, mtu);
+		if (ret == -ENOTSUP || ret == -ENOSYS)
+			ret = 0;
+		if (ret != 0) {
+			FO_LOG(ERR, priv, "%s %s refuses MTU %u: %s; MTU stays %u",
+			       fo_rules_path_name(sub->path), sub->name, mtu, rte_strerror(-ret),
+			       old);
+			break;
+		}
+	}
+	if (ret != 0) {
+		FO_FOREACH_CONFIGURED(priv, done) {
+			if (done == sub)
+				break;
+			rte_eth_dev_set_mtu(done->port_id, old);
+		}
+	} else {
+		dev->data->mtu = mtu;
+	}
 	fo_unlock(priv);
 	return ret;
 }

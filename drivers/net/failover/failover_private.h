@@ -9,6 +9,7 @@
 
 #include <rte_ethdev.h>
 #include <rte_flow.h>
+#include <rte_spinlock.h>
 #include <ethdev_driver.h>
 
 #include "failover_args.h"
@@ -45,6 +46,7 @@ struct fo_queue {
 	uint16_t port_id;
 	uint32_t other_countdown; /* bursts until the other path is polled */
 	uint32_t other_pace;
+	bool other_first; /* which path a burst polling both asks first */
 	const uint64_t *qs_token; /* the control path's grace-period counter */
 	uint64_t qs_seen;         /* token seen by the last burst, | FO_QS_QUIET once over */
 } __rte_cache_aligned;
@@ -54,20 +56,49 @@ struct fo_queue {
 #define FO_VERIFY_MTU 0x1
 #define FO_VERIFY_MAC 0x2
 
+/*
+ * A sub-device's life, changed only by the service routine (and the port's
+ * own ops), under the control lock; each change is logged once at info:
+ *
+ *   absent -> probed -> configured -> started -> draining -> absent
+ *
+ * Started sub-devices carry traffic when their path is active and are
+ * polled idle otherwise. Draining: out of every route, waiting until no
+ * burst can be inside it before it is stopped and closed.
+ */
+enum fo_sub_state {
+	FO_SUB_ABSENT = 0,
+	FO_SUB_PROBED,
+	FO_SUB_CONFIGURED,
+	FO_SUB_STARTED,
+	FO_SUB_DRAINING,
+};
+
+/* What event sources record for the service routine (fo_sub.events). */
+#define FO_EV_LINK 0x1      /* its link or its netdev's carrier may have changed */
+#define FO_EV_GONE 0x2      /* removed, renamed or failed: detach, then attach again */
+#define FO_EV_DESTROYED 0x4 /* its port was released by someone else */
+#define FO_EV_RENAMED 0x8   /* its netdev has a new name (nl_name) */
+#define FO_EV_DELETED 0x10  /* its netdev was deleted */
+
+/* Port-wide events (fo_private.events). */
+#define FO_EV_RESCAN 0x1 /* look for the VF now */
+
 /* One sub-device: the primary (VF side) or the standby (synthetic side). */
 struct fo_sub {
+	struct fo_private *priv;
 	enum fo_path path;
+	enum fo_sub_state state;
 	char devargs[FO_DEVARGS_MAX];
 	char fallback[FO_DEVARGS_MAX]; /* kernel netdev to open when devargs fails */
 	bool required;                 /* must probe when the port is created */
 	char name[RTE_DEV_NAME_MAX_LEN];
 	char bus[32];
 	uint16_t port_id;
-	bool present;    /* probed and owned */
-	bool configured; /* journal replayed */
-	bool started;
+	uint16_t cb_port;   /* port our event callbacks are registered on */
+	uint32_t events;    /* FO_EV_*, posted by event sources (atomic) */
+	bool banned;        /* out of every route at once (route_lock) */
 	bool link_up;
-	bool gone;          /* removal announced (RMV) or under way */
 	char ifname[16];    /* kernel netdev behind it, "" if none */
 	unsigned int ifindex; /* of that netdev when attached: older events are stale */
 	/* TAP exception path: kernel-held synthetic netdev <-> this TAP, by tc. */
@@ -77,6 +108,10 @@ struct fo_sub {
 	bool tc_installed;
 	bool nl_known;      /* the netdev's state below is known */
 	bool nl_up;         /* netdev admin up with carrier */
+	char nl_name[16];   /* new name from a rename event (inbox_lock) */
+	uint64_t drain_token;  /* grace period a draining sub-device waits for */
+	uint64_t retry_at_ns;  /* absent: next attach attempt (CLOCK_MONOTONIC) */
+	uint32_t retry_ms;     /* current back-off */
 	uint64_t attach_count;
 	uint64_t probe_failures;
 	uint64_t replay_mismatches;
@@ -84,23 +119,61 @@ struct fo_sub {
 	struct rte_eth_stats seen; /* raw counters at the last fold */
 };
 
+static inline bool
+fo_sub_present(const struct fo_sub *sub)
+{
+	return sub->state != FO_SUB_ABSENT;
+}
+
+/* Configured and not leaving: settings go to it. */
+static inline bool
+fo_sub_ready(const struct fo_sub *sub)
+{
+	return (sub->state == FO_SUB_CONFIGURED || sub->state == FO_SUB_STARTED) &&
+	       !(__atomic_load_n(&sub->events, __ATOMIC_ACQUIRE) &
+		 (FO_EV_GONE | FO_EV_DESTROYED));
+}
+
+static inline bool
+fo_sub_started(const struct fo_sub *sub)
+{
+	return sub->state == FO_SUB_STARTED;
+}
+
+/*
+ * Locks, outermost first; none is held while waiting for another thread
+ * but route_lock, which waits for data-path bursts only:
+ * - lock: the control state; the port's ops and the service routine.
+ * - route_lock: the queues' routes, the queue arrays and grace periods;
+ *   also taken by event callbacks that must flip at once.
+ * - stats_lock: the folded counters and which sub-device ports they read.
+ * - inbox_lock: what event sources leave for the service routine.
+ */
 struct fo_private {
 	char name[RTE_DEV_NAME_MAX_LEN];
 	uint16_t port_id;
 	struct rte_eth_dev *dev;
 	struct fo_args args;
 	struct rte_eth_dev_owner owner;
-	pthread_mutex_t lock; /* control path only; recursive */
+	pthread_mutex_t lock; /* recursive */
+	pthread_mutex_t route_lock;
+	pthread_mutex_t stats_lock;
+	rte_spinlock_t inbox_lock;
 	struct fo_sub subs[2]; /* indexed by path - 1 */
 	struct fo_journal journal;
 	enum fo_path active;
 	enum fo_path forced;
-	uint32_t route;      /* what the queues hold */
+	uint32_t want_route; /* what the rules chose (route_lock) */
+	uint32_t route;      /* what the queues hold (route_lock) */
 	bool routes_stale;   /* a queue was set up since: write them all */
 	bool link_up;
+	bool lsc_pending; /* the application's LSC callback is owed */
 	bool started; /* set before ethdev's dev_started, cleared before the stop */
-	bool closing;
+	bool closing; /* atomic: no event source may request work any more */
+	bool service_armed; /* atomic: a service run is requested */
+	bool grace_fence;   /* no membarrier: bursts fence themselves */
 	bool keep_sub_devices; /* closing from the vdev's removal: ports only */
+	uint32_t events; /* FO_EV_RESCAN (atomic) */
 	uint64_t switch_count;
 	uint64_t last_switch_ns; /* CLOCK_REALTIME */
 	uint64_t quiesce_timeouts;
@@ -113,9 +186,9 @@ struct fo_private {
 	unsigned int n_vf_candidates;
 	char vf_candidates[FO_MAX_VF_CANDIDATES][32];
 	uint64_t next_rescan_ns;  /* CLOCK_MONOTONIC */
+	uint32_t rescan_ms;       /* back-off of the VF search */
 	struct fo_netlink *netlink;
 	bool uevents;             /* EAL device event callback registered */
-	bool nl_pending;          /* interrupt thread only */
 	uint64_t qs_token __rte_cache_aligned;
 };
 
@@ -144,26 +217,46 @@ int fo_dev_close(struct rte_eth_dev *dev);
 uint16_t fo_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts);
 uint16_t fo_rx_burst_sub_port(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts);
 uint16_t fo_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts);
+uint16_t fo_rx_burst_fenced(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts);
+uint16_t fo_rx_burst_sub_port_fenced(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts);
+uint16_t fo_tx_burst_fenced(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts);
+
+/* failover_grace.c */
+void fo_grace_init(struct fo_private *priv);
+uint64_t fo_grace_begin(struct fo_private *priv);
+bool fo_grace_over(struct fo_private *priv, uint64_t token);
+bool fo_grace_wait(struct fo_private *priv, uint64_t token);
 
 /* failover_switch.c */
 void fo_lock(struct fo_private *priv);
 void fo_unlock(struct fo_private *priv);
 void fo_switch_evaluate(struct fo_private *priv, const char *why);
-void fo_switch_unpublish(struct fo_private *priv, struct fo_sub *sub);
-void fo_switch_quiesce(struct fo_private *priv);
+bool fo_switch_unpublish(struct fo_private *priv, struct fo_sub *sub);
+void fo_switch_ban(struct fo_private *priv, struct fo_sub *sub, const char *why);
+void fo_switch_unban(struct fo_private *priv, struct fo_sub *sub);
+
+/* failover_service.c */
+void fo_event_post(struct fo_private *priv, struct fo_sub *sub, uint32_t events);
+void fo_service_request(struct fo_private *priv);
 void fo_service_start(struct fo_private *priv);
-void fo_service_stop(struct fo_private *priv);
-void fo_service_kick(struct fo_private *priv);
+void fo_service_shutdown(struct fo_private *priv);
 void fo_service_run(struct fo_private *priv);
+void fo_service_watch(struct fo_private *priv, struct fo_sub *sub);
+void fo_service_unwatch(struct fo_private *priv, struct fo_sub *sub);
 
 /* failover_sub.c */
+const char *fo_sub_state_name(enum fo_sub_state state);
+void fo_sub_set_state(struct fo_private *priv, struct fo_sub *sub, enum fo_sub_state state);
 int fo_sub_attach(struct fo_private *priv, struct fo_sub *sub);
 int fo_sub_bring_up(struct fo_private *priv, struct fo_sub *sub);
 void fo_sub_detach(struct fo_private *priv, struct fo_sub *sub, const char *why);
+void fo_sub_finish_drain(struct fo_private *priv, struct fo_sub *sub);
+void fo_sub_forget(struct fo_private *priv, struct fo_sub *sub);
 void fo_sub_link_refresh(struct fo_private *priv, struct fo_sub *sub);
-void fo_sub_process_removals(struct fo_private *priv);
 void fo_sub_stop(struct fo_private *priv, struct fo_sub *sub);
-void fo_sub_rename_devargs(struct fo_sub *sub, const char *name);
+void fo_sub_rename(struct fo_private *priv, struct fo_sub *sub, const char *name);
+bool fo_sub_attach_due(struct fo_sub *sub, uint64_t now);
+uint64_t fo_now_ns(void);
 
 /* failover_replay.c */
 int fo_replay_configure(struct fo_private *priv, struct fo_sub *sub);
@@ -191,6 +284,7 @@ struct fo_netlink;
 int fo_netlink_open(struct fo_private *priv);
 void fo_netlink_close(struct fo_private *priv);
 void fo_netlink_query(struct fo_private *priv, struct fo_sub *sub);
+bool fo_netlink_carrier(const char *ifname, bool *up);
 
 /* failover_uevent.c */
 void fo_uevent_open(struct fo_private *priv);

@@ -12,19 +12,20 @@
  * acquire load, and on its way out marks the queue quiet (one more plain
  * store). The control path flips routes, bumps the token and, before it
  * stops or frees a sub-device, waits until every queue is quiet or has
- * announced the new token: a queue that is not polled at all (an idle Tx
- * queue) never holds it up, and a queue that announced the new token has
- * read the new route, because the route was written before the token.
- * A burst entering just as the control path looks may not show yet (its
- * entry store can trail its route load): the control path looks twice,
- * the second time well after any such store is visible.
+ * announced the new token (failover_grace.c): a queue that is not polled
+ * at all (an idle Tx queue) never holds it up. That the entry store is
+ * seen before the route load is proved by membarrier() on the control
+ * side; where the kernel has none, the fenced burst functions pay a full
+ * fence instead.
  */
 static __rte_always_inline uint64_t
-fo_queue_enter(struct fo_queue *q)
+fo_queue_enter(struct fo_queue *q, const bool fence)
 {
 	uint64_t token = __atomic_load_n(q->qs_token, __ATOMIC_ACQUIRE);
 
 	__atomic_store_n(&q->qs_seen, token, __ATOMIC_RELEASE);
+	if (fence)
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	return token;
 }
 
@@ -38,22 +39,30 @@ fo_queue_leave(struct fo_queue *q, uint64_t token)
  * Hosts send broadcast, multicast and first packets of flows over the
  * synthetic path even while the VF is up: the other path is polled too,
  * every other_pace bursts while it is idle, since an idle poll can cost a
- * syscall (TAP, AF_PACKET); while it delivers, every burst. It is polled
- * first, for at most half the burst, so that neither path can starve the
- * other however busy it is. Out of line: the common burst only counts down.
+ * syscall (TAP, AF_PACKET); while it delivers, every burst. Neither path
+ * may starve the other, whatever the burst size: the two take turns at
+ * being polled first, the first gets half the burst in multiples of 4
+ * (vector Rx returns nothing for less), and a burst too small to share
+ * goes whole to the path whose turn it is. Out of line: the common burst
+ * only counts down.
  */
 static __rte_noinline uint16_t
 fo_rx_both(struct fo_queue *q, uint32_t route, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	uint16_t active = FO_ROUTE_ACTIVE(route), other = FO_ROUTE_OTHER(route);
-	uint16_t n = 0;
+	uint16_t first = q->other_first ? other : active;
+	uint16_t second = q->other_first ? active : other;
+	uint16_t n = 0, m = 0, share;
 
-	if (other != FO_NO_PORT)
-		n = rte_eth_rx_burst(other, q->queue_id, pkts, nb_pkts - nb_pkts / 2);
-	q->other_countdown = n > 0 ? 1 : q->other_pace;
-	if (active != FO_NO_PORT)
-		n += rte_eth_rx_burst(active, q->queue_id, pkts + n, nb_pkts - n);
-	return n;
+	q->other_first = !q->other_first;
+	share = nb_pkts >= 8 ? (nb_pkts / 2) & ~3u : nb_pkts;
+	if (first != FO_NO_PORT)
+		n = rte_eth_rx_burst(first, q->queue_id, pkts, share);
+	if (second != FO_NO_PORT && nb_pkts > n && (share < nb_pkts || n == 0))
+		m = rte_eth_rx_burst(second, q->queue_id, pkts + n, nb_pkts - n);
+	/* Poll the other path again next burst while it delivers. */
+	q->other_countdown = (first == other ? n : m) > 0 ? 1 : q->other_pace;
+	return n + m;
 }
 
 /*
@@ -63,10 +72,11 @@ fo_rx_both(struct fo_queue *q, uint32_t route, struct rte_mbuf **pkts, uint16_t 
  * the loop is installed instead.
  */
 static __rte_always_inline uint16_t
-fo_rx_common(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts, const bool set_port)
+fo_rx_common(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts, const bool set_port,
+	     const bool fence)
 {
 	struct fo_queue *q = queue;
-	uint64_t token = fo_queue_enter(q);
+	uint64_t token = fo_queue_enter(q, fence);
 	uint32_t route = __atomic_load_n(&q->route, __ATOMIC_ACQUIRE);
 	uint16_t active = FO_ROUTE_ACTIVE(route);
 	uint16_t port_id = q->port_id;
@@ -94,20 +104,32 @@ fo_rx_common(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts, const bool s
 uint16_t
 fo_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return fo_rx_common(queue, pkts, nb_pkts, true);
+	return fo_rx_common(queue, pkts, nb_pkts, true, false);
 }
 
 uint16_t
 fo_rx_burst_sub_port(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return fo_rx_common(queue, pkts, nb_pkts, false);
+	return fo_rx_common(queue, pkts, nb_pkts, false, false);
 }
 
 uint16_t
-fo_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+fo_rx_burst_fenced(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return fo_rx_common(queue, pkts, nb_pkts, true, true);
+}
+
+uint16_t
+fo_rx_burst_sub_port_fenced(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return fo_rx_common(queue, pkts, nb_pkts, false, true);
+}
+
+static __rte_always_inline uint16_t
+fo_tx_common(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts, const bool fence)
 {
 	struct fo_queue *q = queue;
-	uint64_t token = fo_queue_enter(q);
+	uint64_t token = fo_queue_enter(q, fence);
 	uint16_t active = FO_ROUTE_ACTIVE(__atomic_load_n(&q->route, __ATOMIC_ACQUIRE));
 	uint16_t nb_tx = 0;
 
@@ -115,4 +137,16 @@ fo_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		nb_tx = rte_eth_tx_burst(active, q->queue_id, pkts, nb_pkts);
 	fo_queue_leave(q, token);
 	return nb_tx;
+}
+
+uint16_t
+fo_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return fo_tx_common(queue, pkts, nb_pkts, false);
+}
+
+uint16_t
+fo_tx_burst_fenced(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return fo_tx_common(queue, pkts, nb_pkts, true);
 }

@@ -27,7 +27,7 @@ fo_stats_fold(struct fo_private *priv, struct fo_sub *sub)
 	uint64_t *acc = (uint64_t *)&priv->acc[sub->path - 1];
 	size_t i;
 
-	if (!sub->present || rte_eth_stats_get(sub->port_id, &now) != 0)
+	if (sub->port_id == FO_NO_PORT || rte_eth_stats_get(sub->port_id, &now) != 0)
 		return;
 	for (i = 0; i < FO_STATS_WORDS; i++) {
 		acc[i] += n[i] >= seen[i] ? n[i] - seen[i] : n[i];
@@ -64,7 +64,8 @@ fo_stats_path(struct fo_private *priv, enum fo_path path, struct rte_eth_stats *
 		return;
 	}
 	*stats = priv->acc[path - 1];
-	if (!sub->present || rte_eth_stats_get(sub->port_id, &now) != 0)
+	if (!fo_sub_present(sub) || sub->port_id == FO_NO_PORT ||
+	    rte_eth_stats_get(sub->port_id, &now) != 0)
 		return;
 	for (i = 0; i < FO_STATS_WORDS; i++)
 		out[i] += n[i] >= seen[i] ? n[i] - seen[i] : n[i];
@@ -84,13 +85,23 @@ fo_stats_total(struct fo_private *priv, struct rte_eth_stats path[2], struct rte
 		out[i] = a[i] + b[i];
 }
 
+/*
+ * Counters take their own lock, not the control lock, which the service
+ * routine holds while it probes: reading statistics never waits for that.
+ */
 static bool
 fo_stats_lock(struct fo_private *priv)
 {
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return false;
-	fo_lock(priv);
+	pthread_mutex_lock(&priv->stats_lock);
 	return true;
+}
+
+static void
+fo_stats_unlock(struct fo_private *priv)
+{
+	pthread_mutex_unlock(&priv->stats_lock);
 }
 
 int
@@ -102,7 +113,7 @@ fo_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
 
 	fo_stats_total(priv, path, stats);
 	if (locked)
-		fo_unlock(priv);
+		fo_stats_unlock(priv);
 	return 0;
 }
 
@@ -112,15 +123,15 @@ fo_stats_reset(struct rte_eth_dev *dev)
 	struct fo_private *priv = dev->data->dev_private;
 	struct fo_sub *sub;
 
-	fo_lock(priv);
+	pthread_mutex_lock(&priv->stats_lock);
 	FO_FOREACH_SUB(priv, sub) {
-		if (!sub->present)
+		if (sub->port_id == FO_NO_PORT)
 			continue;
 		rte_eth_stats_reset(sub->port_id);
 		fo_stats_resync(priv, sub);
 	}
 	memset(priv->acc, 0, sizeof(priv->acc));
-	fo_unlock(priv);
+	pthread_mutex_unlock(&priv->stats_lock);
 	return 0;
 }
 
@@ -206,13 +217,13 @@ fo_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats, unsigned in
 		for (i = 0; i < RTE_DIM(fo_path_xstats); i++)
 			xstats[n++].value =
 				*(const uint64_t *)(counters + fo_path_xstats[i].offset);
-		xstats[n++].value = sub->present;
+		xstats[n++].value = fo_sub_present(sub);
 		xstats[n++].value = sub->link_up;
 		xstats[n++].value = sub->attach_count;
 		xstats[n++].value = sub->replay_mismatches;
 	}
 	if (locked)
-		fo_unlock(priv);
+		fo_stats_unlock(priv);
 	for (i = 0; i < n; i++)
 		xstats[i].id = i;
 	return n;

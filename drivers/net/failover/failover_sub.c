@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_bus.h>
@@ -14,21 +18,63 @@
 #include "failover_private.h"
 #include "failover_tc.h"
 
+/* An absent sub-device is tried again after 100 ms, then twice as late each time. */
+#define FO_RETRY_FIRST_MS 100u
+#define FO_RETRY_MAX_MS 4000u
+
 static const char *
 fo_sub_role(const struct fo_sub *sub)
 {
 	return fo_rules_path_name(sub->path);
 }
 
-static struct fo_sub *
-fo_sub_by_port(struct fo_private *priv, uint16_t port_id)
+uint64_t
+fo_now_ns(void)
 {
-	struct fo_sub *sub;
+	struct timespec ts;
 
-	FO_FOREACH_SUB(priv, sub)
-		if (sub->present && sub->port_id == port_id)
-			return sub;
-	return NULL;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+const char *
+fo_sub_state_name(enum fo_sub_state state)
+{
+	static const char *const names[] = {
+		[FO_SUB_ABSENT] = "absent",
+		[FO_SUB_PROBED] = "probed",
+		[FO_SUB_CONFIGURED] = "configured",
+		[FO_SUB_STARTED] = "started",
+		[FO_SUB_DRAINING] = "draining",
+	};
+
+	return (unsigned int)state < RTE_DIM(names) ? names[state] : "?";
+}
+
+void
+fo_sub_set_state(struct fo_private *priv, struct fo_sub *sub, enum fo_sub_state state)
+{
+	if (sub->state == state)
+		return;
+	FO_LOG(INFO, priv, "%s %s: %s -> %s", fo_sub_role(sub),
+	       sub->name[0] != '\0' ? sub->name : "(none)", fo_sub_state_name(sub->state),
+	       fo_sub_state_name(state));
+	sub->state = state;
+}
+
+bool
+fo_sub_attach_due(struct fo_sub *sub, uint64_t now)
+{
+	return now >= sub->retry_at_ns;
+}
+
+/* Exponential back-off, capped, never giving up. */
+static void
+fo_sub_backoff(struct fo_sub *sub)
+{
+	sub->retry_ms = sub->retry_ms == 0 ? FO_RETRY_FIRST_MS
+					   : RTE_MIN(sub->retry_ms * 2, FO_RETRY_MAX_MS);
+	sub->retry_at_ns = fo_now_ns() + sub->retry_ms * 1000000ull;
 }
 
 /* The unowned ethdev port of the device named name, or FO_NO_PORT. */
@@ -90,74 +136,6 @@ fo_orphan_take(const char *name)
 	return found;
 }
 
-/*
- * Event callbacks run on the EAL interrupt thread (LSC, RMV) or on the
- * thread removing the device (DESTROY). LSC and RMV never wait for the lock:
- * if the application holds it, the service alarm finishes the work.
- */
-static int
-fo_sub_event(uint16_t port_id, enum rte_eth_event_type type, void *arg, void *ret_param)
-{
-	struct fo_private *priv = arg;
-	struct fo_sub *sub;
-
-	if (type == RTE_ETH_EVENT_DESTROY) {
-		/* The port is being released behind our back: stop using it now. */
-		fo_lock(priv);
-		sub = fo_sub_by_port(priv, port_id);
-		if (sub != NULL) {
-			FO_LOG(NOTICE, priv, "%s %s destroyed by someone else", fo_sub_role(sub),
-			       sub->name);
-			fo_switch_unpublish(priv, sub);
-			fo_stats_fold(priv, sub);
-			fo_flow_forget_sub(priv, sub);
-			sub->present = false;
-			sub->configured = false;
-			sub->link_up = false;
-		}
-		fo_unlock(priv);
-		return 0;
-	}
-
-	if (type == RTE_ETH_EVENT_INTR_RMV) {
-		/* Flag first, so that the service alarm detaches it in any case. */
-		sub = fo_sub_by_port(priv, port_id);
-		if (sub != NULL)
-			__atomic_store_n(&sub->gone, true, __ATOMIC_RELEASE);
-	}
-	if (pthread_mutex_trylock(&priv->lock) == 0) {
-		sub = fo_sub_by_port(priv, port_id);
-		if (sub != NULL && type == RTE_ETH_EVENT_INTR_LSC)
-			fo_sub_link_refresh(priv, sub);
-		/* On removal: flip first; quiesce and detach in the alarm. */
-		fo_switch_evaluate(priv, type == RTE_ETH_EVENT_INTR_RMV ? "removal" : "link change");
-		fo_unlock(priv);
-	}
-	fo_service_kick(priv);
-	return 0;
-}
-
-static const enum rte_eth_event_type fo_sub_events[] = {
-	RTE_ETH_EVENT_INTR_LSC,
-	RTE_ETH_EVENT_INTR_RMV,
-	RTE_ETH_EVENT_DESTROY,
-};
-
-static void
-fo_sub_callbacks(struct fo_private *priv, struct fo_sub *sub, bool on)
-{
-	unsigned int i;
-
-	for (i = 0; i < RTE_DIM(fo_sub_events); i++) {
-		if (on)
-			rte_eth_dev_callback_register(sub->port_id, fo_sub_events[i], fo_sub_event,
-						      priv);
-		else
-			rte_eth_dev_callback_unregister(sub->port_id, fo_sub_events[i],
-							fo_sub_event, priv);
-	}
-}
-
 /* The "iface=" value of devargs into name; false when there is none. */
 static bool
 fo_sub_iface_arg(const char *devargs, char *name, size_t len)
@@ -182,6 +160,23 @@ fo_sub_netdev_exists(const char *ifname)
 	return ifname[0] != '\0' && if_nametoindex(ifname) != 0;
 }
 
+static bool
+fo_sub_netdev_admin_up(const char *ifname)
+{
+	struct ifreq ifr;
+	bool up = false;
+	int fd;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return true; /* cannot tell: let the probe say */
+	memset(&ifr, 0, sizeof(ifr));
+	strlcpy(ifr.ifr_name, ifname, sizeof(ifr.ifr_name));
+	up = ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 && (ifr.ifr_flags & IFF_UP);
+	close(fd);
+	return up;
+}
+
 /* Is what devargs names here? Unknown kinds are taken as present. */
 static bool
 fo_sub_exists(const struct fo_sub *sub, const char *devargs, char *why, size_t len)
@@ -202,6 +197,11 @@ fo_sub_exists(const struct fo_sub *sub, const char *devargs, char *why, size_t l
 			snprintf(why, len, "netdev %s does not exist", ifname);
 			return false;
 		}
+		/* A packet socket set up on a down netdev does not send once it is up. */
+		if (!fo_sub_netdev_admin_up(ifname)) {
+			snprintf(why, len, "netdev %s is down", ifname);
+			return false;
+		}
 	}
 	if (sub->tc_syn[0] != '\0' && !fo_sub_netdev_exists(sub->tc_syn)) {
 		snprintf(why, len, "synthetic netdev %s does not exist", sub->tc_syn);
@@ -211,7 +211,7 @@ fo_sub_exists(const struct fo_sub *sub, const char *devargs, char *why, size_t l
 }
 
 /* Point "iface=" of the sub-device's devargs (and fallback) at a renamed netdev. */
-void
+static void
 fo_sub_rename_devargs(struct fo_sub *sub, const char *name)
 {
 	char *args[] = {sub->devargs, sub->fallback};
@@ -227,6 +227,25 @@ fo_sub_rename_devargs(struct fo_sub *sub, const char *name)
 		strlcpy(rest, p + strcspn(p, ","), sizeof(rest));
 		snprintf(p, FO_DEVARGS_MAX - (p - args[i]), "%s%s", name, rest);
 	}
+}
+
+/*
+ * The netdev behind a sub-device got another name. Through the TAP, the tc
+ * rules follow the ifindex: only the name to use later changes. A PMD that
+ * sits on the netdev itself (AF_PACKET) keeps the old name for its ioctls:
+ * the caller takes it out, and it is opened again under the new name.
+ */
+void
+fo_sub_rename(struct fo_private *priv, struct fo_sub *sub, const char *name)
+{
+	if (name[0] == '\0' || strcmp(sub->ifname, name) == 0)
+		return;
+	FO_LOG(INFO, priv, "%s netdev %s renamed %s", fo_sub_role(sub), sub->ifname, name);
+	if (sub->tc_syn[0] != '\0' && strcmp(sub->tc_syn, sub->ifname) == 0)
+		strlcpy(sub->tc_syn, name, sizeof(sub->tc_syn));
+	strlcpy(sub->ifname, name, sizeof(sub->ifname));
+	if (!sub->via_tap)
+		fo_sub_rename_devargs(sub, name);
 }
 
 /*
@@ -304,17 +323,19 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *devar
 	else /* else keep what discovery said (a PCI VF's netdev) */
 		fo_sub_iface_arg(devargs, sub->ifname, sizeof(sub->ifname));
 	fo_netlink_query(priv, sub);
+	rte_eth_dev_info_get(port, &info);
+	pthread_mutex_lock(&priv->stats_lock);
 	sub->port_id = port;
-	sub->present = true;
-	sub->configured = false;
-	sub->started = false;
+	fo_stats_resync(priv, sub);
+	pthread_mutex_unlock(&priv->stats_lock);
 	sub->link_up = false;
 	sub->probe_failures = 0;
-	__atomic_store_n(&sub->gone, false, __ATOMIC_RELEASE);
+	sub->retry_ms = 0;
+	__atomic_fetch_and(&sub->events, ~(uint32_t)(FO_EV_GONE | FO_EV_DESTROYED), __ATOMIC_RELEASE);
+	fo_switch_unban(priv, sub);
 	sub->attach_count++;
-	rte_eth_dev_info_get(port, &info);
-	fo_sub_callbacks(priv, sub, true);
-	fo_stats_resync(priv, sub);
+	fo_service_watch(priv, sub);
+	fo_sub_set_state(priv, sub, FO_SUB_PROBED);
 	FO_LOG(INFO, priv, "%s %s attached as port %u (driver %s)", fo_sub_role(sub), sub->name,
 	       port, info.driver_name);
 	return 0;
@@ -337,8 +358,12 @@ fo_sub_attach(struct fo_private *priv, struct fo_sub *sub)
 			       fo_sub_role(sub), sub->fallback);
 		ret = fo_sub_attach_one(priv, sub, sub->fallback, RTE_LOG_ERR);
 	}
-	if (ret < 0)
+	if (ret < 0) {
 		sub->probe_failures++;
+		fo_sub_backoff(sub);
+		FO_LOG(DEBUG, priv, "%s: attempt %" PRIu64 " failed, next in %u ms", fo_sub_role(sub),
+		       sub->probe_failures, sub->retry_ms);
+	}
 	return ret;
 }
 
@@ -374,14 +399,15 @@ fo_sub_tc_remove(struct fo_private *priv, struct fo_sub *sub)
 	sub->tc_installed = false;
 }
 
-/* Stop a started sub-device (the port stops, or it leaves). */
+/* Stop a started sub-device (the port stops). */
 void
 fo_sub_stop(struct fo_private *priv, struct fo_sub *sub)
 {
 	fo_sub_tc_remove(priv, sub);
-	if (sub->present && sub->started)
+	if (sub->state == FO_SUB_STARTED) {
 		rte_eth_dev_stop(sub->port_id);
-	sub->started = false;
+		fo_sub_set_state(priv, sub, FO_SUB_CONFIGURED);
+	}
 }
 
 /*
@@ -393,22 +419,25 @@ fo_sub_bring_up(struct fo_private *priv, struct fo_sub *sub)
 {
 	int ret;
 
-	if (!sub->present || sub->gone || !priv->dev->data->dev_configured)
+	if (!fo_sub_present(sub) || sub->state == FO_SUB_DRAINING ||
+	    (__atomic_load_n(&sub->events, __ATOMIC_ACQUIRE) & (FO_EV_GONE | FO_EV_DESTROYED)) ||
+	    !priv->dev->data->dev_configured)
 		return 0;
-	if (!sub->configured) {
+	if (sub->state == FO_SUB_PROBED) {
 		ret = fo_replay_configure(priv, sub);
 		if (ret < 0)
 			return ret;
 		fo_replay_settings(priv, sub);
-		sub->configured = true;
+		fo_sub_set_state(priv, sub, FO_SUB_CONFIGURED);
 	}
-	if (priv->started && !sub->started) {
+	if (priv->started && sub->state == FO_SUB_CONFIGURED) {
 		ret = rte_eth_dev_start(sub->port_id);
 		if (ret < 0) {
-			/* Take it out: it is probed and brought up again, not retried as is. */
+			/* Take it out: it is probed and brought up again later, not retried as is. */
 			FO_LOG(ERR, priv, "%s %s: start failed: %s", fo_sub_role(sub), sub->name,
 			       rte_strerror(-ret));
-			__atomic_store_n(&sub->gone, true, __ATOMIC_RELEASE);
+			fo_sub_backoff(sub);
+			fo_event_post(priv, sub, FO_EV_GONE);
 			return ret;
 		}
 		fo_replay_queue_states(priv, sub);
@@ -416,7 +445,7 @@ fo_sub_bring_up(struct fo_private *priv, struct fo_sub *sub)
 		fo_replay_check(priv, sub);
 		if (sub->via_tap)
 			fo_sub_tc_install(priv, sub);
-		sub->started = true;
+		fo_sub_set_state(priv, sub, FO_SUB_STARTED);
 		fo_netlink_query(priv, sub); /* starting may have raised its carrier */
 		fo_sub_link_refresh(priv, sub);
 		FO_LOG(INFO, priv, "%s %s started, link %s", fo_sub_role(sub), sub->name,
@@ -425,15 +454,23 @@ fo_sub_bring_up(struct fo_private *priv, struct fo_sub *sub)
 	return 0;
 }
 
+/*
+ * A kernel netdev's carrier counts too: AF_PACKET reports link up always.
+ * The carrier is read from the netdev itself, not taken from rtnetlink
+ * alone: the kernel's linkwatch may report a flap up to a second late.
+ */
 void
 fo_sub_link_refresh(struct fo_private *priv, struct fo_sub *sub)
 {
 	struct rte_eth_link link;
-	bool up;
+	bool up, carrier;
 
-	if (!sub->present || sub->gone)
+	if (!fo_sub_started(sub))
 		return;
-	/* A kernel netdev's carrier counts too: AF_PACKET reports link up always. */
+	if (sub->ifname[0] != '\0' && fo_netlink_carrier(sub->ifname, &carrier)) {
+		sub->nl_known = true;
+		sub->nl_up = carrier;
+	}
 	up = rte_eth_link_get_nowait(sub->port_id, &link) == 0 &&
 	     link.link_status == RTE_ETH_LINK_UP && (!sub->nl_known || sub->nl_up);
 	if (up != sub->link_up)
@@ -442,18 +479,17 @@ fo_sub_link_refresh(struct fo_private *priv, struct fo_sub *sub)
 	sub->link_up = up;
 }
 
-/* On loss: flip first, then quiesce, then stop, close and detach. */
-void
-fo_sub_detach(struct fo_private *priv, struct fo_sub *sub, const char *why)
+/* Out of every route and no burst inside: stop, close and detach. */
+static void
+fo_sub_close_port(struct fo_private *priv, struct fo_sub *sub)
 {
 	uint16_t port = sub->port_id;
 
-	if (!sub->present)
-		return;
-	FO_LOG(INFO, priv, "%s %s detaching (%s)", fo_sub_role(sub), sub->name, why);
-	fo_switch_unpublish(priv, sub);
+	pthread_mutex_lock(&priv->stats_lock);
 	fo_stats_fold(priv, sub);
-	fo_sub_callbacks(priv, sub, false);
+	sub->port_id = FO_NO_PORT;
+	pthread_mutex_unlock(&priv->stats_lock);
+	fo_service_unwatch(priv, sub);
 	fo_flow_forget_sub(priv, sub);
 	fo_sub_tc_remove(priv, sub);
 	rte_eth_dev_stop(port);
@@ -462,21 +498,60 @@ fo_sub_detach(struct fo_private *priv, struct fo_sub *sub, const char *why)
 		fo_orphan_add(sub->name);
 	else if (rte_eal_hotplug_remove(sub->bus, sub->name) < 0)
 		FO_LOG(WARNING, priv, "%s %s: device removal failed", fo_sub_role(sub), sub->name);
-	sub->present = false;
-	sub->configured = false;
 	sub->link_up = false;
-	__atomic_store_n(&sub->gone, false, __ATOMIC_RELEASE);
+	/* Back at once: the next attempt backs off if it fails. */
+	sub->retry_ms = 0;
+	sub->retry_at_ns = 0;
+	fo_sub_set_state(priv, sub, FO_SUB_ABSENT);
+}
+
+/*
+ * On loss: flip first, then quiesce, then stop, close and detach. When a
+ * burst has not left within quiesce_ms the sub-device stays draining,
+ * out of every route, and the service routine finishes later.
+ */
+void
+fo_sub_detach(struct fo_private *priv, struct fo_sub *sub, const char *why)
+{
+	if (!fo_sub_present(sub) || sub->state == FO_SUB_DRAINING)
+		return;
+	FO_LOG(INFO, priv, "%s %s detaching (%s)", fo_sub_role(sub), sub->name, why);
+	if (fo_switch_unpublish(priv, sub))
+		fo_sub_close_port(priv, sub);
 }
 
 void
-fo_sub_process_removals(struct fo_private *priv)
+fo_sub_finish_drain(struct fo_private *priv, struct fo_sub *sub)
 {
-	struct fo_sub *sub;
+	bool over;
 
-	FO_FOREACH_SUB(priv, sub)
-		if (sub->present && __atomic_load_n(&sub->gone, __ATOMIC_ACQUIRE)) {
-			FO_LOG(NOTICE, priv, "%s %s removed (RMV event)", fo_sub_role(sub),
-			       sub->name);
-			fo_sub_detach(priv, sub, "removal event");
-		}
+	if (sub->state != FO_SUB_DRAINING)
+		return;
+	pthread_mutex_lock(&priv->route_lock);
+	over = fo_grace_over(priv, sub->drain_token);
+	pthread_mutex_unlock(&priv->route_lock);
+	if (over) {
+		FO_LOG(INFO, priv, "%s %s: the last burst has left it", fo_sub_role(sub), sub->name);
+		fo_sub_close_port(priv, sub);
+	}
+}
+
+/* Its port was released by someone else: nothing of it may be touched. */
+void
+fo_sub_forget(struct fo_private *priv, struct fo_sub *sub)
+{
+	if (!fo_sub_present(sub))
+		return;
+	fo_sub_set_state(priv, sub, FO_SUB_DRAINING);
+	fo_switch_evaluate(priv, "sub-device destroyed");
+	pthread_mutex_lock(&priv->stats_lock);
+	sub->port_id = FO_NO_PORT;
+	pthread_mutex_unlock(&priv->stats_lock);
+	fo_service_unwatch(priv, sub);
+	fo_flow_forget_sub(priv, sub);
+	fo_sub_tc_remove(priv, sub);
+	sub->link_up = false;
+	sub->retry_ms = 0;
+	sub->retry_at_ns = 0;
+	fo_sub_set_state(priv, sub, FO_SUB_ABSENT);
 }

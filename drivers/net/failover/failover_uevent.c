@@ -9,9 +9,11 @@
 #include "failover_private.h"
 
 /*
- * EAL device events (kernel uevents) for PCI hot-plug: a VF added while the
- * pair has none is looked for at once; a sub-device removed is switched
- * away from at once. Runs on EAL's event thread: no waiting for the lock.
+ * EAL device events (kernel uevents) for PCI hot-plug, on the EAL interrupt
+ * thread: a VF added while the pair has none is looked for at once; a
+ * sub-device removed is taken out of every route at once and its bursts
+ * waited for, since the application's own handler may remove the device
+ * right after; the service routine detaches it.
  */
 static void
 fo_uevent(const char *device_name, enum rte_dev_event_type type, void *arg)
@@ -19,29 +21,24 @@ fo_uevent(const char *device_name, enum rte_dev_event_type type, void *arg)
 	struct fo_private *priv = arg;
 	struct fo_sub *sub;
 
-	if (device_name == NULL)
+	if (device_name == NULL || __atomic_load_n(&priv->closing, __ATOMIC_ACQUIRE))
 		return;
 	if (type == RTE_DEV_EVENT_ADD) {
-		if (priv->discover && !fo_sub_of(priv, FO_PATH_PRIMARY)->present) {
+		if (priv->discover && !fo_sub_present(fo_sub_of(priv, FO_PATH_PRIMARY))) {
 			FO_LOG(INFO, priv, "device %s added: looking for the VF", device_name);
-			priv->next_rescan_ns = 0;
-			fo_service_kick(priv);
+			fo_event_post(priv, NULL, FO_EV_RESCAN);
 		}
 		return;
 	}
 	if (type != RTE_DEV_EVENT_REMOVE)
 		return;
 	FO_FOREACH_SUB(priv, sub) {
-		if (!sub->present || strcmp(sub->name, device_name) != 0)
+		if (!fo_sub_present(sub) || strcmp(sub->name, device_name) != 0)
 			continue;
 		FO_LOG(NOTICE, priv, "%s %s removed (device event)", fo_rules_path_name(sub->path),
 		       device_name);
-		__atomic_store_n(&sub->gone, true, __ATOMIC_RELEASE);
-		if (pthread_mutex_trylock(&priv->lock) == 0) {
-			fo_switch_evaluate(priv, "device removed");
-			fo_unlock(priv);
-		}
-		fo_service_kick(priv);
+		fo_switch_ban(priv, sub, "device removed");
+		fo_event_post(priv, sub, FO_EV_GONE);
 	}
 }
 

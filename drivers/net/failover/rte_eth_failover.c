@@ -26,12 +26,19 @@ fo_priv_init(struct fo_private *priv, struct rte_eth_dev *dev, const char *name,
 	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
 	pthread_mutex_init(&priv->lock, &attr);
 	pthread_mutexattr_destroy(&attr);
+	pthread_mutex_init(&priv->route_lock, NULL);
+	pthread_mutex_init(&priv->stats_lock, NULL);
+	rte_spinlock_init(&priv->inbox_lock);
+	priv->want_route = FO_ROUTE_NONE;
+	priv->route = FO_ROUTE_NONE;
 	fo_journal_init(&priv->journal);
 	for (p = FO_PATH_PRIMARY; p <= FO_PATH_STANDBY; p++) {
 		struct fo_sub *sub = fo_sub_of(priv, p);
 
+		sub->priv = priv;
 		sub->path = p;
 		sub->port_id = FO_NO_PORT;
+		sub->cb_port = FO_NO_PORT;
 		strlcpy(sub->devargs, p == FO_PATH_PRIMARY ? args->primary : args->standby,
 			sizeof(sub->devargs));
 		/* Given explicitly: must be there. Discovered: the VF may come later. */
@@ -60,7 +67,7 @@ fo_pick_mac(struct fo_private *priv, struct rte_ether_addr *mac)
 	for (i = 0; i < RTE_DIM(order); i++) {
 		struct fo_sub *sub = fo_sub_of(priv, order[i]);
 
-		if (sub->present && rte_eth_macaddr_get(sub->port_id, mac) == 0 &&
+		if (fo_sub_present(sub) && rte_eth_macaddr_get(sub->port_id, mac) == 0 &&
 		    !rte_is_zero_ether_addr(mac))
 			return;
 	}
@@ -93,8 +100,15 @@ fo_probe(struct rte_vdev_device *vdev)
 	priv = dev->data->dev_private;
 	fo_priv_init(priv, dev, name, &args);
 	dev->dev_ops = &fo_ops;
-	dev->rx_pkt_burst = priv->args.mbuf_port_sub ? fo_rx_burst_sub_port : fo_rx_burst;
-	dev->tx_pkt_burst = fo_tx_burst;
+	fo_grace_init(priv);
+	if (priv->grace_fence) {
+		dev->rx_pkt_burst = priv->args.mbuf_port_sub ? fo_rx_burst_sub_port_fenced
+							     : fo_rx_burst_fenced;
+		dev->tx_pkt_burst = fo_tx_burst_fenced;
+	} else {
+		dev->rx_pkt_burst = priv->args.mbuf_port_sub ? fo_rx_burst_sub_port : fo_rx_burst;
+		dev->tx_pkt_burst = fo_tx_burst;
+	}
 	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC | RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
 	dev->data->mac_addrs = rte_zmalloc(name, FO_MAX_MACS * sizeof(struct rte_ether_addr), 0);
 	if (dev->data->mac_addrs == NULL) {
@@ -132,9 +146,9 @@ fo_probe(struct rte_vdev_device *vdev)
 	fo_service_start(priv);
 	rte_eth_dev_probing_finish(dev);
 	FO_LOG(INFO, priv, "port %u: primary=%s standby=%s mac=" RTE_ETHER_ADDR_PRT_FMT "%s",
-	       priv->port_id, fo_sub_of(priv, FO_PATH_PRIMARY)->present ?
+	       priv->port_id, fo_sub_present(fo_sub_of(priv, FO_PATH_PRIMARY)) ?
 	       fo_sub_of(priv, FO_PATH_PRIMARY)->name : "(absent)",
-	       fo_sub_of(priv, FO_PATH_STANDBY)->present ?
+	       fo_sub_present(fo_sub_of(priv, FO_PATH_STANDBY)) ?
 	       fo_sub_of(priv, FO_PATH_STANDBY)->name : "(absent)",
 	       RTE_ETHER_ADDR_BYTES(&dev->data->mac_addrs[0]),
 	       priv->args.mbuf_port_sub ? ", mbuf->port left to the sub-devices" : "");
@@ -146,6 +160,8 @@ fail_subs:
 		fo_sub_detach(priv, sub, "probe failed");
 	rte_eth_dev_owner_delete(priv->owner.id);
 fail_release:
+	pthread_mutex_destroy(&priv->stats_lock);
+	pthread_mutex_destroy(&priv->route_lock);
 	pthread_mutex_destroy(&priv->lock);
 	rte_eth_dev_release_port(dev);
 	return ret;
@@ -181,4 +197,4 @@ RTE_PMD_REGISTER_VDEV(net_failover, fo_vdev_driver);
 RTE_PMD_REGISTER_PARAM_STRING(net_failover,
 	"primary=(<devargs>) standby=(<devargs>) mac=<mac> poll_ms=<ms> "
 	"standby_poll=<bursts> quiesce_ms=<ms> sysfs=<dir> iface=<ifname> "
-	"mbuf_port=failover|sub");
+	"mbuf_port=failover|sub grace=auto|fence");

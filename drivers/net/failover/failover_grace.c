@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
+
+#include <rte_cycles.h>
+
+#include "failover_private.h"
+
+/*
+ * Grace periods, QSBR style. A burst stores the token it saw into its
+ * queue, then loads the queue's route (fo_queue_enter, failover_rxtx.c).
+ * The control path stores the new route, bumps the token, and then must
+ * know, for every queue, that a burst still using the old route is
+ * visible to it: a store followed by a load on each side (Dekker), which
+ * needs a full barrier on both. The data path pays none: membarrier()
+ * runs a barrier on every thread of the process on the control path's
+ * behalf, so any burst whose entry store is not visible after it loaded
+ * its route after the barrier, that is the new route. Where membarrier is
+ * not available the bursts fence themselves (the *_fenced burst functions).
+ */
+
+static int
+fo_membarrier(int cmd)
+{
+	return (int)syscall(__NR_membarrier, cmd, 0, 0);
+}
+
+void
+fo_grace_init(struct fo_private *priv)
+{
+	if (priv->args.grace == FO_GRACE_FENCE) {
+		priv->grace_fence = true;
+	} else if (fo_membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0) {
+		priv->grace_fence = false;
+	} else {
+		FO_LOG(NOTICE, priv, "membarrier unavailable (%s): bursts fence themselves",
+		       strerror(errno));
+		priv->grace_fence = true;
+	}
+	FO_LOG(INFO, priv, "grace periods: %s",
+	       priv->grace_fence ? "a fence in every burst" : "membarrier");
+}
+
+/* Start a grace period after a route change. Called with route_lock held. */
+uint64_t
+fo_grace_begin(struct fo_private *priv)
+{
+	uint64_t token = __atomic_add_fetch(&priv->qs_token, 1, __ATOMIC_SEQ_CST);
+
+	if (!priv->grace_fence && fo_membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) != 0) {
+		/* Registered at probe: this cannot fail but by a kernel bug. */
+		FO_LOG(ERR, priv, "membarrier failed: %s", strerror(errno));
+		return UINT64_MAX >> 1; /* a token no burst reaches: never over */
+	}
+	return token;
+}
+
+/* Not in a burst, or in one that began after the grace period did. */
+static bool
+fo_grace_queue_quiet(const struct fo_queue *q, uint64_t token)
+{
+	uint64_t seen;
+
+	if (q == NULL)
+		return true;
+	seen = __atomic_load_n(&q->qs_seen, __ATOMIC_ACQUIRE);
+	return (seen & FO_QS_QUIET) || seen >= token;
+}
+
+/*
+ * Every queue has left every burst that may use the route in force before
+ * token was taken. A stopped port has no bursts (the application stops
+ * polling before it stops the port). Called with route_lock held.
+ */
+bool
+fo_grace_over(struct fo_private *priv, uint64_t token)
+{
+	struct rte_eth_dev_data *data = priv->dev->data;
+	uint16_t i;
+
+	if (!priv->started)
+		return true;
+	for (i = 0; i < data->nb_rx_queues; i++)
+		if (!fo_grace_queue_quiet(data->rx_queues[i], token))
+			return false;
+	for (i = 0; i < data->nb_tx_queues; i++)
+		if (!fo_grace_queue_quiet(data->tx_queues[i], token))
+			return false;
+	return true;
+}
+
+/* Wait up to quiesce_ms for the grace period; false when a burst is still in. */
+bool
+fo_grace_wait(struct fo_private *priv, uint64_t token)
+{
+	uint64_t deadline =
+		rte_get_timer_cycles() + rte_get_timer_hz() * priv->args.quiesce_ms / 1000;
+
+	while (!fo_grace_over(priv, token)) {
+		if (rte_get_timer_cycles() > deadline)
+			return false;
+		rte_delay_us_sleep(10);
+	}
+	return true;
+}

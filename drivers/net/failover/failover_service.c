@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_alarm.h>
+#include <rte_cycles.h>
+
+#include "failover_private.h"
+
+/*
+ * One owner of the control state. Event sources (sub-device LSC, RMV and
+ * DESTROY callbacks, rtnetlink, EAL device events, the safety-net tick,
+ * the API) only record what happened, in the sub-device's or the port's
+ * event bits, and request a service run. Requests coalesce into one alarm
+ * on the EAL interrupt thread; the service routine takes the lock and
+ * makes every state change. The alarm never waits for the lock: if the
+ * application holds it, the run is retried shortly.
+ */
+
+#define FO_SERVICE_RETRY_US 1000  /* the application holds the lock */
+#define FO_SERVICE_DRAIN_US 10000 /* a draining sub-device is looked at again */
+
+static void fo_service_alarm(void *arg);
+
+static bool
+fo_service_closing(struct fo_private *priv)
+{
+	return __atomic_load_n(&priv->closing, __ATOMIC_ACQUIRE);
+}
+
+static void
+fo_service_request_in(struct fo_private *priv, uint64_t us)
+{
+	if (!fo_service_closing(priv))
+		rte_eal_alarm_set(us, fo_service_alarm, priv);
+}
+
+void
+fo_service_request(struct fo_private *priv)
+{
+	if (fo_service_closing(priv) ||
+	    __atomic_exchange_n(&priv->service_armed, true, __ATOMIC_ACQ_REL))
+		return;
+	if (rte_eal_alarm_set(1, fo_service_alarm, priv) != 0)
+		__atomic_store_n(&priv->service_armed, false, __ATOMIC_RELEASE);
+}
+
+void
+fo_event_post(struct fo_private *priv, struct fo_sub *sub, uint32_t events)
+{
+	if (sub != NULL)
+		__atomic_fetch_or(&sub->events, events, __ATOMIC_RELEASE);
+	else
+		__atomic_fetch_or(&priv->events, events, __ATOMIC_RELEASE);
+	fo_service_request(priv);
+}
+
+/* What the events of one sub-device ask for. */
+static void
+fo_service_sub_events(struct fo_private *priv, struct fo_sub *sub)
+{
+	uint32_t ev = __atomic_exchange_n(&sub->events, 0, __ATOMIC_ACQ_REL);
+	char name[sizeof(sub->nl_name)];
+
+	if (ev == 0)
+		return;
+	if (ev & FO_EV_DESTROYED) {
+		fo_sub_forget(priv, sub);
+		return;
+	}
+	if (ev & FO_EV_RENAMED) {
+		rte_spinlock_lock(&priv->inbox_lock);
+		strlcpy(name, sub->nl_name, sizeof(name));
+		rte_spinlock_unlock(&priv->inbox_lock);
+		fo_sub_rename(priv, sub, name);
+		if (!sub->via_tap)
+			ev |= FO_EV_GONE; /* a PMD on the netdev keeps the old name */
+	}
+	if ((ev & FO_EV_DELETED) && fo_sub_present(sub)) {
+		FO_LOG(NOTICE, priv, "%s netdev %s deleted", fo_rules_path_name(sub->path),
+		       sub->ifname);
+		ev |= FO_EV_GONE;
+	}
+	if ((ev & FO_EV_GONE) && fo_sub_present(sub) && sub->state != FO_SUB_DRAINING) {
+		fo_sub_detach(priv, sub, "removed");
+		return;
+	}
+	if (ev & FO_EV_LINK)
+		fo_sub_link_refresh(priv, sub);
+}
+
+/* The earliest time some work is due, for the next timed run. */
+static uint64_t
+fo_service_next_due(struct fo_private *priv)
+{
+	uint64_t due = UINT64_MAX;
+	struct fo_sub *sub;
+
+	FO_FOREACH_SUB(priv, sub) {
+		if (sub->state == FO_SUB_DRAINING)
+			due = RTE_MIN(due, fo_now_ns() + FO_SERVICE_DRAIN_US * 1000ull);
+		else if (!fo_sub_present(sub) && sub->devargs[0] != '\0')
+			due = RTE_MIN(due, sub->retry_at_ns);
+	}
+	if (priv->discover && !fo_sub_present(fo_sub_of(priv, FO_PATH_PRIMARY)))
+		due = RTE_MIN(due, priv->next_rescan_ns);
+	return due;
+}
+
+/* Everything that changes the control state. Called with the lock held. */
+void
+fo_service_run(struct fo_private *priv)
+{
+	uint64_t now, due;
+	struct fo_sub *sub;
+
+	if (fo_service_closing(priv))
+		return;
+	if (__atomic_exchange_n(&priv->events, 0, __ATOMIC_ACQ_REL) & FO_EV_RESCAN) {
+		priv->next_rescan_ns = 0;
+		priv->rescan_ms = 0;
+	}
+	FO_FOREACH_SUB(priv, sub)
+		fo_service_sub_events(priv, sub);
+	FO_FOREACH_SUB(priv, sub)
+		if (sub->state == FO_SUB_DRAINING)
+			fo_sub_finish_drain(priv, sub);
+	fo_discover_refresh(priv);
+	now = fo_now_ns();
+	FO_FOREACH_SUB(priv, sub) {
+		if (sub->devargs[0] == '\0')
+			continue;
+		if (!fo_sub_present(sub) && fo_sub_attach_due(sub, now))
+			fo_sub_attach(priv, sub);
+		if (fo_sub_ready(sub) || sub->state == FO_SUB_PROBED)
+			fo_sub_bring_up(priv, sub);
+		if (fo_sub_started(sub))
+			fo_sub_link_refresh(priv, sub);
+	}
+	fo_switch_evaluate(priv, "service");
+
+	due = fo_service_next_due(priv);
+	now = fo_now_ns();
+	if (due != UINT64_MAX)
+		fo_service_request_in(priv, due > now ? (due - now) / 1000 + 1 : 1);
+}
+
+static void
+fo_service_alarm(void *arg)
+{
+	struct fo_private *priv = arg;
+	bool lsc;
+
+	__atomic_store_n(&priv->service_armed, false, __ATOMIC_RELEASE);
+	if (fo_service_closing(priv))
+		return;
+	if (pthread_mutex_trylock(&priv->lock) != 0) {
+		fo_service_request_in(priv, FO_SERVICE_RETRY_US);
+		return;
+	}
+	fo_service_run(priv);
+	lsc = priv->lsc_pending;
+	priv->lsc_pending = false;
+	fo_unlock(priv);
+	/* The application's callback, on this thread and without our lock. */
+	if (lsc)
+		rte_eth_dev_callback_process(priv->dev, RTE_ETH_EVENT_INTR_LSC, NULL);
+}
+
+/* The safety net: a run every poll_ms whatever the events say. */
+static void
+fo_service_tick(void *arg)
+{
+	struct fo_private *priv = arg;
+
+	if (fo_service_closing(priv))
+		return;
+	fo_event_post(priv, NULL, 0);
+	rte_eal_alarm_set(priv->args.poll_ms * 1000ull, fo_service_tick, priv);
+}
+
+void
+fo_service_start(struct fo_private *priv)
+{
+	if (priv->args.poll_ms > 0)
+		rte_eal_alarm_set(priv->args.poll_ms * 1000ull, fo_service_tick, priv);
+}
+
+/*
+ * Sub-device events run on the EAL interrupt thread (LSC, RMV) or on the
+ * thread releasing the port (DESTROY). They record and request; removal
+ * flips at once and waits for the bursts to leave, since whoever removes
+ * the device may free its queues right after (AF_PACKET unmaps its rings
+ * in dev_close, before DESTROY is raised).
+ */
+static int
+fo_service_sub_event(uint16_t port_id, enum rte_eth_event_type type, void *arg,
+		     void *ret_param)
+{
+	struct fo_sub *sub = arg;
+	struct fo_private *priv = sub->priv;
+
+	RTE_SET_USED(ret_param);
+	if (fo_service_closing(priv) || sub->cb_port != port_id)
+		return 0;
+	switch (type) {
+	case RTE_ETH_EVENT_INTR_LSC:
+		fo_event_post(priv, sub, FO_EV_LINK);
+		break;
+	case RTE_ETH_EVENT_INTR_RMV:
+		fo_switch_ban(priv, sub, "removal event");
+		fo_event_post(priv, sub, FO_EV_GONE);
+		break;
+	case RTE_ETH_EVENT_DESTROY:
+		FO_LOG(NOTICE, priv, "%s %s destroyed by someone else",
+		       fo_rules_path_name(sub->path), sub->name);
+		fo_switch_ban(priv, sub, "port destroyed");
+		fo_event_post(priv, sub, FO_EV_DESTROYED);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static const enum rte_eth_event_type fo_service_sub_events_watched[] = {
+	RTE_ETH_EVENT_INTR_LSC,
+	RTE_ETH_EVENT_INTR_RMV,
+	RTE_ETH_EVENT_DESTROY,
+};
+
+void
+fo_service_watch(struct fo_private *priv, struct fo_sub *sub)
+{
+	unsigned int i;
+
+	RTE_SET_USED(priv);
+	sub->cb_port = sub->port_id;
+	for (i = 0; i < RTE_DIM(fo_service_sub_events_watched); i++)
+		rte_eth_dev_callback_register(sub->cb_port, fo_service_sub_events_watched[i],
+					      fo_service_sub_event, sub);
+}
+
+/*
+ * On every port id: a port released by someone else is no longer valid,
+ * but ethdev keeps its callbacks for the next device to get that id.
+ * -EAGAIN: the callback is running on another thread; it never waits for
+ * the control lock, so it ends soon.
+ */
+void
+fo_service_unwatch(struct fo_private *priv, struct fo_sub *sub)
+{
+	unsigned int i;
+
+	RTE_SET_USED(priv);
+	if (sub->cb_port == FO_NO_PORT)
+		return;
+	for (i = 0; i < RTE_DIM(fo_service_sub_events_watched); i++)
+		while (rte_eth_dev_callback_unregister(RTE_ETH_ALL,
+						       fo_service_sub_events_watched[i],
+						       fo_service_sub_event, sub) == -EAGAIN)
+			rte_delay_us_sleep(100);
+	sub->cb_port = FO_NO_PORT;
+}
+
+/*
+ * Closing: no source may record or request anything any more, and none is
+ * running when this returns, so the private data can go. Sources first,
+ * alarms last: a source could otherwise arm an alarm after the cancel.
+ * Must not be called with the lock held (a running alarm may want it).
+ */
+void
+fo_service_shutdown(struct fo_private *priv)
+{
+	struct fo_sub *sub;
+
+	__atomic_store_n(&priv->closing, true, __ATOMIC_RELEASE);
+	fo_netlink_close(priv);
+	fo_uevent_close(priv);
+	FO_FOREACH_SUB(priv, sub)
+		fo_service_unwatch(priv, sub);
+	rte_eal_alarm_cancel(fo_service_tick, priv);
+	rte_eal_alarm_cancel(fo_service_alarm, priv);
+}
