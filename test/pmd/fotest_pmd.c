@@ -24,6 +24,38 @@ static struct fotest_state fotest_states[RTE_MAX_ETHPORTS];
 static int fotest_queue; /* stands for every queue: nothing is kept in it */
 static bool fotest_rx_deferred[RTE_MAX_ETHPORTS][RTE_MAX_QUEUES_PER_PORT];
 static bool fotest_tx_deferred[RTE_MAX_ETHPORTS][RTE_MAX_QUEUES_PER_PORT];
+static struct fotest_rx fotest_rx_mode[RTE_MAX_ETHPORTS];
+static unsigned int fotest_in_rx[RTE_MAX_ETHPORTS];
+static unsigned int fotest_closed[RTE_MAX_ETHPORTS];
+static uint16_t fotest_max_mtu[RTE_MAX_ETHPORTS];
+static struct rte_mempool *fotest_mp[RTE_MAX_ETHPORTS];
+static uint16_t fotest_rxq_port[RTE_MAX_ETHPORTS]; /* Rx queues: the port they are of */
+
+void
+fotest_rx_set(uint16_t port_id, const struct fotest_rx *rx)
+{
+	__atomic_store_n(&fotest_rx_mode[port_id].busy, rx->busy, __ATOMIC_RELEASE);
+	__atomic_store_n(&fotest_rx_mode[port_id].vector, rx->vector, __ATOMIC_RELEASE);
+	__atomic_store_n(&fotest_rx_mode[port_id].stall, rx->stall, __ATOMIC_RELEASE);
+}
+
+unsigned int
+fotest_in_burst(uint16_t port_id)
+{
+	return __atomic_load_n(&fotest_in_rx[port_id], __ATOMIC_ACQUIRE);
+}
+
+unsigned int
+fotest_closes(uint16_t port_id)
+{
+	return __atomic_load_n(&fotest_closed[port_id], __ATOMIC_ACQUIRE);
+}
+
+void
+fotest_max_mtu_set(uint16_t port_id, uint16_t mtu)
+{
+	fotest_max_mtu[port_id] = mtu;
+}
 
 struct fotest_state
 fotest_state_of(uint16_t port_id)
@@ -240,6 +272,7 @@ static int
 fotest_close(struct rte_eth_dev *dev)
 {
 	/* Rules and isolation die with the port, as they do on a real NIC. */
+	__atomic_fetch_add(&fotest_closed[dev->data->port_id], 1, __ATOMIC_RELEASE);
 	fotest_drop_rules(dev->data->port_id);
 	fotest_states[dev->data->port_id].isolated = false;
 	return 0;
@@ -255,7 +288,9 @@ static int
 fotest_rx_queue_setup(struct rte_eth_dev *dev, uint16_t id, uint16_t nb_desc, unsigned int socket,
 		      const struct rte_eth_rxconf *conf, struct rte_mempool *mp)
 {
-	dev->data->rx_queues[id] = &fotest_queue;
+	fotest_rxq_port[dev->data->port_id] = dev->data->port_id;
+	dev->data->rx_queues[id] = &fotest_rxq_port[dev->data->port_id];
+	fotest_mp[dev->data->port_id] = mp;
 	fotest_rx_deferred[dev->data->port_id][id] = conf != NULL && conf->rx_deferred_start;
 	return 0;
 }
@@ -272,7 +307,9 @@ fotest_tx_queue_setup(struct rte_eth_dev *dev, uint16_t id, uint16_t nb_desc, un
 static int
 fotest_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 {
-	return 0;
+	uint16_t max = fotest_max_mtu[dev->data->port_id];
+
+	return max != 0 && mtu > max ? -EINVAL : 0;
 }
 
 static int
@@ -312,6 +349,35 @@ fotest_no_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	return 0;
 }
 
+static uint16_t
+fotest_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	uint16_t port = *(const uint16_t *)queue;
+	struct fotest_rx *mode = &fotest_rx_mode[port];
+	uint16_t n = 0;
+
+	__atomic_fetch_add(&fotest_in_rx[port], 1, __ATOMIC_ACQ_REL);
+	while (__atomic_load_n(&mode->stall, __ATOMIC_ACQUIRE))
+		rte_pause();
+	if (__atomic_load_n(&mode->busy, __ATOMIC_ACQUIRE) && fotest_mp[port] != NULL) {
+		if (__atomic_load_n(&mode->vector, __ATOMIC_ACQUIRE))
+			nb_pkts &= ~3u;
+		for (n = 0; n < nb_pkts; n++) {
+			uint8_t *w;
+			uint32_t src = port;
+
+			pkts[n] = rte_pktmbuf_alloc(fotest_mp[port]);
+			if (pkts[n] == NULL)
+				break;
+			w = (uint8_t *)rte_pktmbuf_append(pkts[n], 64);
+			memset(w, 0, 64);
+			memcpy(w + RTE_ETHER_HDR_LEN, &src, sizeof(src));
+		}
+	}
+	__atomic_fetch_sub(&fotest_in_rx[port], 1, __ATOMIC_ACQ_REL);
+	return n;
+}
+
 static int
 fotest_probe(struct rte_vdev_device *vdev)
 {
@@ -326,7 +392,7 @@ fotest_probe(struct rte_vdev_device *vdev)
 	}
 	rte_eth_random_addr(dev->data->mac_addrs[0].addr_bytes);
 	dev->dev_ops = &fotest_ops;
-	dev->rx_pkt_burst = fotest_no_burst;
+	dev->rx_pkt_burst = fotest_rx_burst;
 	dev->tx_pkt_burst = fotest_no_burst;
 	fotest_link(dev, false);
 	rte_eth_dev_probing_finish(dev);

@@ -15,6 +15,11 @@
  * accepted, any other group is refused with ENOTSUP; a COUNT query reports
  * 1000 + the port id. Queue states are ethdev's own
  * (rte_eth_devices[port].data->rx_queue_state).
+ *
+ * For the data-path tests its Rx can also deliver frames (each carries the
+ * port id in its first payload word), round bursts down to multiples of 4
+ * as vector Rx does, and stall inside a burst (a stuck lcore); MTU can be
+ * capped. The controls below are safe to call while an lcore polls.
  */
 
 struct fotest_state {
@@ -24,5 +29,19 @@ struct fotest_state {
 
 /* What the port holds now; all zero for a port that never had a rule. */
 struct fotest_state fotest_state_of(uint16_t port_id);
+
+struct fotest_rx {
+	bool busy;    /* every burst delivers as many frames as asked */
+	bool vector;  /* asked for n, delivers at most n rounded down to 4 */
+	bool stall;   /* a burst entering spins until this is cleared */
+};
+
+void fotest_rx_set(uint16_t port_id, const struct fotest_rx *rx);
+/* Bursts inside the port's Rx right now. */
+unsigned int fotest_in_burst(uint16_t port_id);
+/* Times the port was closed since the program started. */
+unsigned int fotest_closes(uint16_t port_id);
+/* MTU above which mtu_set fails with -EINVAL; 0 = no cap. */
+void fotest_max_mtu_set(uint16_t port_id, uint16_t mtu);
 
 #endif /* FOTEST_PMD_H */

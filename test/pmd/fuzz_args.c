@@ -57,7 +57,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_sub(a.standby);
 	check_terminated(a.sysfs, sizeof(a.sysfs));
 	check_terminated(a.iface, sizeof(a.iface));
-	if (a.standby_poll == 0 || a.poll_ms > 3600000 || a.quiesce_ms > 60000)
+	if (a.standby_poll == 0 || a.poll_ms > 3600000 || a.quiesce_ms == 0 || a.quiesce_ms > 60000)
 		abort();
 	if (!fo_args_discover(&a) && (a.sysfs[0] != '\0' || a.iface[0] != '\0'))
 		abort();

@@ -63,6 +63,10 @@ main(void)
 	CHECK(parse("standby=net_tap0,mbuf_port=sub", &a, err) == 0 && a.mbuf_port_sub, "%s", err);
 	CHECK(parse("standby=net_tap0,mbuf_port=failover", &a, err) == 0 && !a.mbuf_port_sub,
 	      "%s", err);
+	CHECK(parse("standby=net_tap0,grace=fence", &a, err) == 0 && a.grace == FO_GRACE_FENCE,
+	      "%s", err);
+	CHECK(parse("standby=net_tap0,grace=auto", &a, err) == 0 && a.grace == FO_GRACE_AUTO,
+	      "%s", err);
 	CHECK(parse("", &a, err) == 0 && a.primary[0] == '\0', "empty devargs parse");
 	CHECK(parse(NULL, &a, err) == 0, "NULL devargs parse");
 
@@ -86,6 +90,8 @@ main(void)
 	expect_error("poll_ms=12ms", "from 0 to");
 	expect_error("poll_ms=99999999999999999999", "from 0 to");
 	expect_error("standby_poll=0", "at least 1");
+	expect_error("quiesce_ms=0", "'quiesce_ms' must be at least 1");
+	expect_error("grace=membarrier", "'grace' is 'auto'");
 	expect_error("prim\nary=x", "unknown key 'prim?ary'");
 	expect_error("mbuf_port=vf", "'mbuf_port' is 'failover' or 'sub', got \"vf\"");
 	expect_error("primary=(,iface=x)", "no device name");

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <rte_alarm.h>
 #include <rte_bus_vdev.h>
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -438,13 +439,13 @@ case_remove(bool by_event)
 		/* What a hot-unplug looks like to the PMD: an RMV event. */
 		rte_eth_dev_callback_process(&rte_eth_devices[pport], RTE_ETH_EVENT_INTR_RMV, NULL);
 		CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "flipped at the event");
-		rte_delay_us_sleep(20000); /* the alarm detaches it */
+		/* A vdev probes again: detached, then attached after the first back-off. */
+		WAIT_UNTIL(status().primary.attach_count >= 2, 2);
 	} else {
 		CHECK(rte_eth_dev_info_get(pport, &info) == 0, "info");
 		CHECK(rte_dev_remove(info.device) == 0, "remove the primary");
 	}
 	if (by_event) {
-		/* A vdev probes again at once: the service alarm brings it back. */
 		CHECK(status().primary.attach_count == 2, "detached and attached again");
 	} else {
 		CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "on the standby");
@@ -741,7 +742,7 @@ case_uevent_remove(void)
 	rte_dev_event_callback_process("net_null0", RTE_DEV_EVENT_REMOVE);
 	CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "flipped at the event");
 	WAIT_UNTIL(status().primary.attach_count >= 2, 2);
-	/* A vdev probes again at once: detached, then attached again. */
+	/* A vdev probes again: detached, then attached after the first back-off. */
 	CHECK(status().primary.attach_count == 2, "detached and attached again");
 	stop_and_close();
 }
@@ -1013,6 +1014,288 @@ case_remove_open(void)
 	/* Left open on purpose: main()'s rte_eal_cleanup() removes it. */
 }
 
+
+/*
+ * Rx bursts of every size serve both paths, when both always have frames
+ * and round down to multiples of 4 as vector Rx does.
+ */
+static void
+case_burst_split(void)
+{
+	struct fotest_rx busy = {.busy = true};
+	struct rte_mbuf *pkts[BURST];
+	uint16_t pport, sport, nb;
+
+	create_failover("primary=net_fotest0,standby=net_fotest1,poll_ms=0");
+	pport = port_of("net_fotest0");
+	sport = port_of("net_fotest1");
+	setup_port(1, NULL);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	WAIT_UNTIL(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, 2);
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "on the primary");
+	fotest_rx_set(pport, &busy);
+	fotest_rx_set(sport, &busy);
+	for (nb = 1; nb <= BURST; nb++) {
+		unsigned int from[2] = {0, 0};
+		int b;
+
+		/* Vector Rx returns nothing for less than 4 on any path. */
+		busy.vector = nb >= 4;
+		fotest_rx_set(pport, &busy);
+		fotest_rx_set(sport, &busy);
+
+		for (b = 0; b < 64 * FO_TEST_STANDBY_POLL; b++) {
+			uint16_t i, n = rte_eth_rx_burst(fo_port, 0, pkts, nb);
+
+			for (i = 0; i < n; i++) {
+				uint32_t src;
+
+				memcpy(&src, rte_pktmbuf_mtod_offset(pkts[i], char *, RTE_ETHER_HDR_LEN),
+				       sizeof(src));
+				from[src == sport]++;
+				rte_pktmbuf_free(pkts[i]);
+			}
+		}
+		CHECK(from[0] > 0 && from[1] > 0,
+		      "bursts of %u: %u frames from the primary, %u from the standby", nb,
+		      from[0], from[1]);
+	}
+	fotest_rx_set(pport, &(struct fotest_rx){0});
+	fotest_rx_set(sport, &(struct fotest_rx){0});
+	stop_and_close();
+}
+
+static volatile bool polling;
+
+static int
+poll_loop(void *arg)
+{
+	struct rte_mbuf *pkts[BURST];
+
+	while (__atomic_load_n(&polling, __ATOMIC_ACQUIRE)) {
+		uint16_t i, nb = rte_eth_rx_burst(fo_port, 0, pkts, BURST);
+
+		for (i = 0; i < nb; i++)
+			rte_pktmbuf_free(pkts[i]);
+	}
+	return 0;
+}
+
+/*
+ * A burst stuck inside the primary (a stalled lcore) while the primary is
+ * removed: the grace period times out, and the primary stays out of every
+ * route but is not closed until the burst has left it.
+ */
+static void
+drain_stuck(const char *grace)
+{
+	struct fotest_rx stall = {.stall = true};
+	unsigned int worker = rte_get_next_lcore(-1, 1, 0);
+	char args[128];
+	uint16_t pport;
+	unsigned int closes;
+
+	CHECK(worker < RTE_MAX_LCORE, "needs two lcores");
+	snprintf(args, sizeof(args),
+		 "primary=net_fotest0,standby=net_fotest1,poll_ms=0,quiesce_ms=20,grace=%s", grace);
+	create_failover(args);
+	pport = port_of("net_fotest0");
+	setup_port(1, NULL);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	WAIT_UNTIL(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, 2);
+	closes = fotest_closes(pport);
+	fotest_rx_set(pport, &stall);
+	polling = true;
+	CHECK(rte_eal_remote_launch(poll_loop, NULL, worker) == 0, "launch");
+	WAIT_UNTIL(fotest_in_burst(pport) == 1, 2);
+	CHECK(fotest_in_burst(pport) == 1, "a burst is stuck inside the primary");
+
+	rte_eth_dev_callback_process(&rte_eth_devices[pport], RTE_ETH_EVENT_INTR_RMV, NULL);
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "flipped at the event");
+	WAIT_UNTIL(path_xstat("quiesce_timeouts") >= 1, 2);
+	CHECK(path_xstat("quiesce_timeouts") >= 1, "the grace period timed out");
+	rte_delay_us_sleep(100000); /* service runs that must not close it */
+	CHECK(fotest_closes(pport) == closes, "not closed while a burst is inside it");
+	CHECK(!status().primary.present, "the primary is out of service");
+
+	fotest_rx_set(pport, &(struct fotest_rx){0});
+	WAIT_UNTIL(fotest_closes(pport) > closes, 2);
+	CHECK(fotest_closes(pport) == closes + 1, "closed once the burst has left");
+	WAIT_UNTIL(status().primary.attach_count >= 2, 2);
+	CHECK(status().primary.attach_count == 2, "attached again");
+	__atomic_store_n(&polling, false, __ATOMIC_RELEASE);
+	rte_eal_wait_lcore(worker);
+	stop_and_close();
+}
+
+static void
+case_drain_stuck(void)
+{
+	drain_stuck("auto");
+}
+
+static void
+case_drain_stuck_fence(void)
+{
+	drain_stuck("fence");
+}
+
+static volatile bool storming;
+
+/* LSC and RMV events on both sub-devices, as fast as they come. */
+static int
+storm_loop(void *arg)
+{
+	const uint16_t *ports = arg;
+	unsigned int i = 0;
+
+	while (__atomic_load_n(&storming, __ATOMIC_ACQUIRE)) {
+		uint16_t port = ports[i & 1];
+
+		rte_eth_dev_callback_process(&rte_eth_devices[port],
+					     i & 2 ? RTE_ETH_EVENT_INTR_RMV : RTE_ETH_EVENT_INTR_LSC,
+					     NULL);
+		i++;
+	}
+	return 0;
+}
+
+/*
+ * Close while sub-device events fire: no callback or alarm may run on the
+ * freed port (ASan build), and the events keep firing at the released
+ * sub-device ports afterwards, where nothing of ours may be left.
+ */
+static void
+case_close_storm(void)
+{
+	unsigned int worker = rte_get_next_lcore(-1, 1, 0);
+	static uint16_t ports[2];
+	int round;
+
+	CHECK(worker < RTE_MAX_LCORE, "needs two lcores");
+	for (round = 0; round < 5; round++) {
+		create_failover("primary=net_null0,standby=net_null1,poll_ms=1");
+		ports[0] = port_of("net_null0");
+		ports[1] = port_of("net_null1");
+		setup_port(1, NULL);
+		CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+		storming = true;
+		CHECK(rte_eal_remote_launch(storm_loop, ports, worker) == 0, "launch");
+		rte_delay_us_sleep(20000 + round * 10000);
+		CHECK(rte_eth_dev_stop(fo_port) == 0, "stop");
+		CHECK(rte_eth_dev_close(fo_port) == 0, "close");
+		rte_delay_us_sleep(20000); /* events on the released ports */
+		__atomic_store_n(&storming, false, __ATOMIC_RELEASE);
+		rte_eal_wait_lcore(worker);
+		CHECK(rte_vdev_uninit("net_failover0") == 0, "failover device removed");
+	}
+	rte_delay_us_sleep(50000); /* an alarm left armed would run now */
+}
+
+/* A sub-device that refuses an MTU: every sub-device keeps the old one. */
+static void
+case_mtu_rollback(void)
+{
+	uint16_t pport, sport, mtu;
+
+	create_failover("primary=net_fotest0,standby=net_fotest1,poll_ms=0");
+	pport = port_of("net_fotest0");
+	sport = port_of("net_fotest1");
+	fotest_max_mtu_set(sport, 2000);
+	setup_port(1, NULL);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	CHECK(rte_eth_dev_set_mtu(fo_port, 1800) == 0, "MTU 1800");
+	CHECK(rte_eth_dev_set_mtu(fo_port, 4000) != 0, "MTU 4000 refused by the standby");
+	CHECK(rte_eth_dev_get_mtu(fo_port, &mtu) == 0 && mtu == 1800, "port MTU %u", mtu);
+	CHECK(rte_eth_dev_get_mtu(pport, &mtu) == 0 && mtu == 1800,
+	      "primary rolled back to 1800 (has %u)", mtu);
+	CHECK(rte_eth_dev_get_mtu(sport, &mtu) == 0 && mtu == 1800, "standby kept 1800 (%u)",
+	      mtu);
+	fotest_max_mtu_set(sport, 0);
+	stop_and_close();
+}
+
+
+static void
+remove_af_packet_alarm(void *arg)
+{
+	/* As testpmd does on a removal event: later, on the interrupt thread. */
+	rte_eal_hotplug_remove("vdev", "net_af_packet0");
+}
+
+/*
+ * An application removes a sub-device from outside when the device event
+ * says it is gone, while an lcore polls: AF_PACKET unmaps its rings in
+ * dev_close, before DESTROY is raised, so the PMD must have flipped and
+ * waited at the event. Needs root and a network namespace (the wrapper).
+ */
+static void
+case_remove_af_packet(void)
+{
+	unsigned int worker = rte_get_next_lcore(-1, 1, 0);
+	uint64_t attaches;
+	int round;
+
+	CHECK(worker < RTE_MAX_LCORE, "needs two lcores");
+	CHECK(system("ip link add fo_ra type veth peer name fo_rb && ip link set fo_ra up && "
+		     "ip link set fo_rb up") == 0, "veth pair");
+	create_failover("primary=(net_af_packet0,iface=fo_ra),standby=net_null0,poll_ms=10");
+	setup_port(1, NULL);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	forwarding = true;
+	CHECK(rte_eal_remote_launch(forward_loop, NULL, worker) == 0, "launch");
+	for (round = 0; round < 10; round++) {
+		WAIT_UNTIL(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, 5);
+		CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "round %d: on the primary",
+		      round);
+		attaches = status().primary.attach_count;
+		rte_dev_event_callback_process("net_af_packet0", RTE_DEV_EVENT_REMOVE);
+		CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY,
+		      "round %d: flipped at the event", round);
+		CHECK(rte_eal_alarm_set(1, remove_af_packet_alarm, NULL) == 0, "alarm");
+		WAIT_UNTIL(status().primary.attach_count > attaches, 5);
+		CHECK(status().primary.attach_count == attaches + 1,
+		      "round %d: attached again after the removal", round);
+	}
+	__atomic_store_n(&forwarding, false, __ATOMIC_RELAXED);
+	rte_eal_wait_lcore(worker);
+	CHECK(path_xstat("quiesce_timeouts") == 0, "every grace period ended in time");
+	stop_and_close();
+}
+
+
+/*
+ * The netdev under the primary is deleted: the primary is tried again
+ * with exponential back-off, not at every service run, and comes back
+ * when the netdev does. Needs root and a network namespace (the wrapper).
+ */
+static void
+case_backoff(void)
+{
+	uint64_t failures;
+
+	CHECK(system("ip link add fo_ka type veth peer name fo_kb && ip link set fo_ka up && "
+		     "ip link set fo_kb up") == 0, "veth pair");
+	create_failover("primary=(net_af_packet0,iface=fo_ka),standby=net_null0,poll_ms=10");
+	setup_port(1, NULL);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	WAIT_UNTIL(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, 2);
+	CHECK(system("ip link del fo_ka") == 0, "delete the netdev");
+	WAIT_UNTIL(!status().primary.present, 2);
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "on the standby");
+	rte_delay_us_sleep(1600 * 1000);
+	/* 100, 200, 400, 800 ms: about 4 attempts; every 10 ms tick would be 160. */
+	failures = path_xstat("primary_attach_failures");
+	CHECK(failures >= 2 && failures <= 8, "%lu attempts in 1.6 s with back-off",
+	      (unsigned long)failures);
+	CHECK(system("ip link add fo_ka type veth peer name fo_kb && ip link set fo_ka up && "
+		     "ip link set fo_kb up") == 0, "the netdev again");
+	WAIT_UNTIL(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, 6);
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY && status().primary.attach_count == 2,
+	      "the primary is back");
+	stop_and_close();
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -1032,6 +1315,13 @@ static const struct {
 	{"bad_args", case_bad_args},
 	{"uevent_remove", case_uevent_remove},
 	{"rename", case_rename},
+	{"burst_split", case_burst_split},
+	{"drain_stuck", case_drain_stuck},
+	{"drain_stuck_fence", case_drain_stuck_fence},
+	{"close_storm", case_close_storm},
+	{"mtu_rollback", case_mtu_rollback},
+	{"remove_af_packet", case_remove_af_packet},
+	{"backoff", case_backoff},
 };
 
 int

@@ -112,8 +112,10 @@ struct fo_sub {
 	uint64_t drain_token;  /* grace period a draining sub-device waits for */
 	uint64_t retry_at_ns;  /* absent: next attach attempt (CLOCK_MONOTONIC) */
 	uint32_t retry_ms;     /* current back-off */
+	bool reopen;           /* detached to be opened again at once (renamed) */
 	uint64_t attach_count;
-	uint64_t probe_failures;
+	uint64_t probe_failures;  /* since the last success */
+	uint64_t attach_failures; /* ever */
 	uint64_t replay_mismatches;
 	uint32_t verify; /* FO_VERIFY_* items replayed, to read back */
 	struct rte_eth_stats seen; /* raw counters at the last fold */

@@ -74,8 +74,10 @@ fo_service_sub_events(struct fo_private *priv, struct fo_sub *sub)
 		strlcpy(name, sub->nl_name, sizeof(name));
 		rte_spinlock_unlock(&priv->inbox_lock);
 		fo_sub_rename(priv, sub, name);
-		if (!sub->via_tap)
-			ev |= FO_EV_GONE; /* a PMD on the netdev keeps the old name */
+		if (!sub->via_tap) { /* a PMD on the netdev keeps the old name */
+			ev |= FO_EV_GONE;
+			sub->reopen = true;
+		}
 	}
 	if ((ev & FO_EV_DELETED) && fo_sub_present(sub)) {
 		FO_LOG(NOTICE, priv, "%s netdev %s deleted", fo_rules_path_name(sub->path),
@@ -194,6 +196,9 @@ fo_service_start(struct fo_private *priv)
  * the device may free its queues right after (AF_PACKET unmaps its rings
  * in dev_close, before DESTROY is raised).
  */
+static void fo_service_unregister(uint16_t port, enum rte_eth_event_type event,
+				  struct fo_sub *sub);
+
 static int
 fo_service_sub_event(uint16_t port_id, enum rte_eth_event_type type, void *arg,
 		     void *ret_param)
@@ -216,6 +221,9 @@ fo_service_sub_event(uint16_t port_id, enum rte_eth_event_type type, void *arg,
 		FO_LOG(NOTICE, priv, "%s %s destroyed by someone else",
 		       fo_rules_path_name(sub->path), sub->name);
 		fo_switch_ban(priv, sub, "port destroyed");
+		/* The port id stops being valid on return: its other callbacks go now. */
+		fo_service_unregister(port_id, RTE_ETH_EVENT_INTR_LSC, sub);
+		fo_service_unregister(port_id, RTE_ETH_EVENT_INTR_RMV, sub);
 		fo_event_post(priv, sub, FO_EV_DESTROYED);
 		break;
 	default:
@@ -242,11 +250,19 @@ fo_service_watch(struct fo_private *priv, struct fo_sub *sub)
 					      fo_service_sub_event, sub);
 }
 
+static void
+fo_service_unregister(uint16_t port, enum rte_eth_event_type event, struct fo_sub *sub)
+{
+	while (rte_eth_dev_callback_unregister(port, event, fo_service_sub_event, sub) == -EAGAIN)
+		rte_delay_us_sleep(100);
+}
+
 /*
- * On every port id: a port released by someone else is no longer valid,
- * but ethdev keeps its callbacks for the next device to get that id.
  * -EAGAIN: the callback is running on another thread; it never waits for
- * the control lock, so it ends soon.
+ * the control lock, so it ends soon. Only a valid port reports it (for
+ * RTE_ETH_ALL ethdev returns the last port's result), so the port's own
+ * first; then every port id: a port released by someone else is no longer
+ * valid, but ethdev keeps its callbacks for the next device to get that id.
  */
 void
 fo_service_unwatch(struct fo_private *priv, struct fo_sub *sub)
@@ -256,11 +272,11 @@ fo_service_unwatch(struct fo_private *priv, struct fo_sub *sub)
 	RTE_SET_USED(priv);
 	if (sub->cb_port == FO_NO_PORT)
 		return;
-	for (i = 0; i < RTE_DIM(fo_service_sub_events_watched); i++)
-		while (rte_eth_dev_callback_unregister(RTE_ETH_ALL,
-						       fo_service_sub_events_watched[i],
-						       fo_service_sub_event, sub) == -EAGAIN)
-			rte_delay_us_sleep(100);
+	for (i = 0; i < RTE_DIM(fo_service_sub_events_watched); i++) {
+		if (rte_eth_dev_is_valid_port(sub->cb_port))
+			fo_service_unregister(sub->cb_port, fo_service_sub_events_watched[i], sub);
+		fo_service_unregister(RTE_ETH_ALL, fo_service_sub_events_watched[i], sub);
+	}
 	sub->cb_port = FO_NO_PORT;
 }
 

@@ -163,7 +163,7 @@ static const char *const fo_port_xstats[FO_XSTAT_PORT_MAX] = {
 };
 
 static const char *const fo_sub_xstats[] = {
-	"present", "link_up", "attach_count", "replay_mismatches",
+	"present", "link_up", "attach_count", "replay_mismatches", "attach_failures", "state",
 };
 
 #define FO_XSTATS_PER_PATH (RTE_DIM(fo_path_xstats) + RTE_DIM(fo_sub_xstats))
@@ -221,6 +221,8 @@ fo_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats, unsigned in
 		xstats[n++].value = sub->link_up;
 		xstats[n++].value = sub->attach_count;
 		xstats[n++].value = sub->replay_mismatches;
+		xstats[n++].value = sub->attach_failures;
+		xstats[n++].value = sub->state;
 	}
 	if (locked)
 		fo_stats_unlock(priv);

@@ -360,6 +360,7 @@ fo_sub_attach(struct fo_private *priv, struct fo_sub *sub)
 	}
 	if (ret < 0) {
 		sub->probe_failures++;
+		sub->attach_failures++;
 		fo_sub_backoff(sub);
 		FO_LOG(DEBUG, priv, "%s: attempt %" PRIu64 " failed, next in %u ms", fo_sub_role(sub),
 		       sub->probe_failures, sub->retry_ms);
@@ -499,9 +500,16 @@ fo_sub_close_port(struct fo_private *priv, struct fo_sub *sub)
 	else if (rte_eal_hotplug_remove(sub->bus, sub->name) < 0)
 		FO_LOG(WARNING, priv, "%s %s: device removal failed", fo_sub_role(sub), sub->name);
 	sub->link_up = false;
-	/* Back at once: the next attempt backs off if it fails. */
+	/*
+	 * A netdev renamed is there under its new name: back at once. A
+	 * device reported removed is looked for again after the first step
+	 * of the back-off, not probed again while it is being removed.
+	 */
 	sub->retry_ms = 0;
 	sub->retry_at_ns = 0;
+	if (!sub->reopen)
+		fo_sub_backoff(sub);
+	sub->reopen = false;
 	fo_sub_set_state(priv, sub, FO_SUB_ABSENT);
 }
 
