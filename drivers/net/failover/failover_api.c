@@ -111,3 +111,15 @@ rte_pmd_failover_rescan(uint16_t port_id)
 	fo_unlock(priv);
 	return 0;
 }
+
+/* A sub-device's state by name, for telemetry; NULL unless a failover port. */
+const char *
+fo_api_sub_state(uint16_t port_id, enum fo_path path)
+{
+	int err;
+	struct fo_private *priv = fo_api_priv(port_id, &err);
+
+	if (priv == NULL || (path != FO_PATH_PRIMARY && path != FO_PATH_STANDBY))
+		return NULL;
+	return fo_sub_state_name(fo_sub_of(priv, path)->state);
+}

@@ -209,6 +209,9 @@ int fo_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info);
 void fo_rxq_info_get(struct rte_eth_dev *dev, uint16_t queue_id, struct rte_eth_rxq_info *qinfo);
 void fo_txq_info_get(struct rte_eth_dev *dev, uint16_t queue_id, struct rte_eth_txq_info *qinfo);
 
+/* failover_api.c */
+const char *fo_api_sub_state(uint16_t port_id, enum fo_path path);
+
 /* failover_secondary.c */
 extern const struct eth_dev_ops fo_secondary_ops;
 int fo_secondary_attach(const char *name);

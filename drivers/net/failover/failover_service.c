@@ -120,8 +120,12 @@ fo_service_run(struct fo_private *priv)
 	if (fo_service_closing(priv))
 		return;
 	if (__atomic_exchange_n(&priv->events, 0, __ATOMIC_ACQ_REL) & FO_EV_RESCAN) {
+		/* Asked for (API, a netdev or device appearing): no back-off wait. */
 		priv->next_rescan_ns = 0;
 		priv->rescan_ms = 0;
+		FO_FOREACH_SUB(priv, sub)
+			if (!fo_sub_present(sub))
+				sub->retry_at_ns = 0;
 	}
 	FO_FOREACH_SUB(priv, sub)
 		fo_service_sub_events(priv, sub);

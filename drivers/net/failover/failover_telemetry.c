@@ -33,13 +33,15 @@ fo_tel_list(const char *cmd, const char *params, struct rte_tel_data *d)
 }
 
 static struct rte_tel_data *
-fo_tel_sub(const struct rte_pmd_failover_path_status *p)
+fo_tel_sub(const struct rte_pmd_failover_path_status *p, const char *state)
 {
 	struct rte_tel_data *d = rte_tel_data_alloc();
 
 	if (d == NULL)
 		return NULL;
 	rte_tel_data_start_dict(d);
+	if (state != NULL)
+		rte_tel_data_add_dict_string(d, "state", state);
 	rte_tel_data_add_dict_int(d, "present", p->present);
 	rte_tel_data_add_dict_int(d, "started", p->started);
 	rte_tel_data_add_dict_int(d, "link_up", p->link_up);
@@ -68,8 +70,8 @@ fo_tel_status(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_string(d, "forced", fo_tel_path(st.forced));
 	rte_tel_data_add_dict_u64(d, "switch_count", st.switch_count);
 	rte_tel_data_add_dict_u64(d, "last_switch_ns", st.last_switch_ns);
-	p = fo_tel_sub(&st.primary);
-	s = fo_tel_sub(&st.standby);
+	p = fo_tel_sub(&st.primary, fo_api_sub_state((uint16_t)port, FO_PATH_PRIMARY));
+	s = fo_tel_sub(&st.standby, fo_api_sub_state((uint16_t)port, FO_PATH_STANDBY));
 	if (p != NULL)
 		rte_tel_data_add_dict_container(d, "primary", p, 0);
 	if (s != NULL)
