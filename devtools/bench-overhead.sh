@@ -38,6 +38,9 @@ sharing testpmd's one mbuf pool:
              (left out, with a note, if that .so has not been built)
   fo-subport --vdev 'net_failover1,primary=(net_null4),standby=(net_ring2),mbuf_port=sub'
              (the same without the per-packet mbuf->port write)
+  fo-fence   --vdev 'net_failover2,primary=(net_null5),standby=(net_ring3),grace=fence'
+             (failover with a full fence in every burst: what grace periods
+             cost where the kernel has no membarrier())
   failsafe   --vdev 'net_failsafe0,dev(net_null2),dev(net_ring1)'
   bonding1   --vdev net_null3 --vdev 'net_bonding0,mode=1,slave=net_null3'
 The script drives testpmd's prompt: for each round, for each candidate in an
@@ -132,20 +135,21 @@ trap 'exit 143' TERM HUP
 
 # Candidates in probe order: testpmd numbers the ports as they probe, the
 # wrappers' sub-devices included, so the port ids are looked up by name.
-names=(bare failover fo-subport failsafe bonding1)
+names=(bare failover fo-subport fo-fence failsafe bonding1)
 declare -A vdevs port
 vdevs[bare]="--vdev net_null0"
 vdevs[failover]="-d $failover_so --vdev net_failover0,primary=(net_null1),standby=(net_ring0)"
 vdevs[fo-subport]="--vdev net_failover1,primary=(net_null4),standby=(net_ring2),mbuf_port=sub"
+vdevs[fo-fence]="--vdev net_failover2,primary=(net_null5),standby=(net_ring3),grace=fence"
 vdevs[failsafe]="--vdev net_failsafe0,dev(net_null2),dev(net_ring1)"
 vdevs[bonding1]="--vdev net_null3 --vdev net_bonding0,mode=1,slave=net_null3"
 declare -A portname=([bare]=net_null0 [failover]=net_failover0 [fo-subport]=net_failover1
-	[failsafe]=net_failsafe0
+	[fo-fence]=net_failover2 [failsafe]=net_failsafe0
 	[bonding1]=net_bonding0)
 if [ ! -f "$failover_so" ]; then
 	echo "note: candidate failover left out: $failover_so not built (run devtools/build.sh)"
 	names=(bare failsafe bonding1)
-	vdevs[failover]="" vdevs[fo-subport]=""
+	vdevs[failover]="" vdevs[fo-subport]="" vdevs[fo-fence]=""
 fi
 
 if [ "$hugepages" -gt 0 ]; then

@@ -55,24 +55,24 @@ rte_pmd_failover_status_get(uint16_t port_id, struct rte_pmd_failover_status *st
 {
 	int err;
 	struct fo_private *priv = fo_api_priv(port_id, &err);
-	bool primary = rte_eal_process_type() == RTE_PROC_PRIMARY;
 
 	if (priv == NULL)
 		return err;
 	if (status == NULL)
 		return -EINVAL;
-	/* A secondary process reads without the primary's lock. */
-	if (primary)
-		fo_lock(priv);
+	/*
+	 * Without the lock, which the service routine holds while it probes:
+	 * telemetry and monitoring never wait for that. Each field is read
+	 * whole; the snapshot may straddle a change.
+	 */
 	memset(status, 0, sizeof(*status));
-	status->active = (enum rte_pmd_failover_path)priv->active;
+	status->active = (enum rte_pmd_failover_path)__atomic_load_n(&priv->active,
+								      __ATOMIC_ACQUIRE);
 	status->forced = (enum rte_pmd_failover_path)priv->forced;
 	status->switch_count = priv->switch_count;
 	status->last_switch_ns = priv->last_switch_ns;
 	fo_api_path(fo_sub_of(priv, FO_PATH_PRIMARY), &status->primary);
 	fo_api_path(fo_sub_of(priv, FO_PATH_STANDBY), &status->standby);
-	if (primary)
-		fo_unlock(priv);
 	return 0;
 }
 
