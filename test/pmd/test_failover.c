@@ -1296,6 +1296,52 @@ case_backoff(void)
 	stop_and_close();
 }
 
+
+/*
+ * Close while the kernel's netdev under the primary flaps: rtnetlink events
+ * arrive throughout (ASan build). Needs root and a network namespace.
+ */
+static char flap_stop[160];
+
+/* The flapping loop must not outlive a failed check. */
+static void
+flap_kill(void)
+{
+	if (flap_stop[0] != '\0' && system(flap_stop) != 0)
+		fprintf(stderr, "could not stop the flapping loop\n");
+	flap_stop[0] = '\0';
+}
+
+static void
+case_close_storm_netlink(void)
+{
+	char flap[160];
+	int round;
+
+	CHECK(system("ip link add fo_sa type veth peer name fo_sb && ip link set fo_sa up && "
+		     "ip link set fo_sb up") == 0, "veth pair");
+	/* A flapping loop of our own, killed by the pid it wrote. */
+	snprintf(flap, sizeof(flap),
+		 "sh -c 'echo $$ > /tmp/fo_flap.%d; while :; do ip link set fo_sb down; "
+		 "ip link set fo_sb up; done' >/dev/null 2>&1 &", (int)getpid());
+	snprintf(flap_stop, sizeof(flap_stop),
+		 "kill $(cat /tmp/fo_flap.%d) && rm -f /tmp/fo_flap.%d", (int)getpid(),
+		 (int)getpid());
+	atexit(flap_kill);
+	CHECK(system(flap) == 0, "flapping");
+	for (round = 0; round < 5; round++) {
+		create_failover("primary=(net_af_packet0,iface=fo_sa),standby=net_null0,poll_ms=1");
+		setup_port(1, NULL);
+		CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+		rte_delay_us_sleep(30000 + round * 10000);
+		CHECK(rte_eth_dev_stop(fo_port) == 0, "stop");
+		CHECK(rte_eth_dev_close(fo_port) == 0, "close");
+		CHECK(rte_vdev_uninit("net_failover0") == 0, "failover device removed");
+	}
+	rte_delay_us_sleep(50000); /* a callback or alarm left behind would run now */
+	flap_kill();
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -1322,6 +1368,7 @@ static const struct {
 	{"mtu_rollback", case_mtu_rollback},
 	{"remove_af_packet", case_remove_af_packet},
 	{"backoff", case_backoff},
+	{"close_storm_netlink", case_close_storm_netlink},
 };
 
 int
