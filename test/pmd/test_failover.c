@@ -440,7 +440,9 @@ case_remove(bool by_event)
 		rte_eth_dev_callback_process(&rte_eth_devices[pport], RTE_ETH_EVENT_INTR_RMV, NULL);
 		CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "flipped at the event");
 		/* A vdev probes again: detached, then attached after the first back-off. */
-		WAIT_UNTIL(status().primary.attach_count >= 2, 2);
+		WAIT_UNTIL(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY &&
+				   status().primary.attach_count >= 2,
+			   2);
 	} else {
 		CHECK(rte_eth_dev_info_get(pport, &info) == 0, "info");
 		CHECK(rte_dev_remove(info.device) == 0, "remove the primary");

@@ -178,7 +178,7 @@ fo_netlink_event(void *arg)
 		ctx.pending = true;
 	}
 	if (ctx.pending)
-		fo_service_request(ctx.priv);
+		fo_event_request(ctx.priv);
 }
 
 int

@@ -446,7 +446,7 @@ fo_link_update(struct rte_eth_dev *dev, int wait_to_complete)
 
 	/* Without waiting: what the service routine last found, and a run. */
 	if (!wait_to_complete) {
-		fo_service_request(priv);
+		fo_event_request(priv);
 		return 0;
 	}
 	fo_lock(priv);

@@ -173,6 +173,7 @@ struct fo_private {
 	bool started; /* set before ethdev's dev_started, cleared before the stop */
 	bool closing; /* atomic: no event source may request work any more */
 	bool service_armed; /* atomic: a service run is requested */
+	void (*service)(struct fo_private *priv); /* what a request runs */
 	bool grace_fence;   /* no membarrier: bursts fence themselves */
 	bool keep_sub_devices; /* closing from the vdev's removal: ports only */
 	uint32_t events; /* FO_EV_RESCAN (atomic) */
@@ -240,14 +241,20 @@ bool fo_switch_unpublish(struct fo_private *priv, struct fo_sub *sub);
 void fo_switch_ban(struct fo_private *priv, struct fo_sub *sub, const char *why);
 void fo_switch_unban(struct fo_private *priv, struct fo_sub *sub);
 
-/* failover_service.c */
+/* failover_event.c */
 void fo_event_post(struct fo_private *priv, struct fo_sub *sub, uint32_t events);
-void fo_service_request(struct fo_private *priv);
+void fo_event_request(struct fo_private *priv);
+void fo_event_request_in(struct fo_private *priv, uint64_t us);
+void fo_event_cancel(struct fo_private *priv);
+
+/* failover_watch.c */
+void fo_watch_start(struct fo_private *priv, struct fo_sub *sub);
+void fo_watch_stop(struct fo_private *priv, struct fo_sub *sub);
+
+/* failover_service.c */
 void fo_service_start(struct fo_private *priv);
 void fo_service_shutdown(struct fo_private *priv);
 void fo_service_run(struct fo_private *priv);
-void fo_service_watch(struct fo_private *priv, struct fo_sub *sub);
-void fo_service_unwatch(struct fo_private *priv, struct fo_sub *sub);
 
 /* failover_sub.c */
 const char *fo_sub_state_name(enum fo_sub_state state);

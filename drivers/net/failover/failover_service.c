@@ -12,48 +12,18 @@
  * One owner of the control state. Event sources (sub-device LSC, RMV and
  * DESTROY callbacks, rtnetlink, EAL device events, the safety-net tick,
  * the API) only record what happened, in the sub-device's or the port's
- * event bits, and request a service run. Requests coalesce into one alarm
- * on the EAL interrupt thread; the service routine takes the lock and
- * makes every state change. The alarm never waits for the lock: if the
- * application holds it, the run is retried shortly.
+ * event bits, and request a service run (failover_event.c). The service
+ * routine takes the lock and makes every state change. It never waits
+ * for the lock: if the application holds it, the run is retried shortly.
  */
 
 #define FO_SERVICE_RETRY_US 1000  /* the application holds the lock */
 #define FO_SERVICE_DRAIN_US 10000 /* a draining sub-device is looked at again */
 
-static void fo_service_alarm(void *arg);
-
 static bool
 fo_service_closing(struct fo_private *priv)
 {
 	return __atomic_load_n(&priv->closing, __ATOMIC_ACQUIRE);
-}
-
-static void
-fo_service_request_in(struct fo_private *priv, uint64_t us)
-{
-	if (!fo_service_closing(priv))
-		rte_eal_alarm_set(us, fo_service_alarm, priv);
-}
-
-void
-fo_service_request(struct fo_private *priv)
-{
-	if (fo_service_closing(priv) ||
-	    __atomic_exchange_n(&priv->service_armed, true, __ATOMIC_ACQ_REL))
-		return;
-	if (rte_eal_alarm_set(1, fo_service_alarm, priv) != 0)
-		__atomic_store_n(&priv->service_armed, false, __ATOMIC_RELEASE);
-}
-
-void
-fo_event_post(struct fo_private *priv, struct fo_sub *sub, uint32_t events)
-{
-	if (sub != NULL)
-		__atomic_fetch_or(&sub->events, events, __ATOMIC_RELEASE);
-	else
-		__atomic_fetch_or(&priv->events, events, __ATOMIC_RELEASE);
-	fo_service_request(priv);
 }
 
 /* What the events of one sub-device ask for. */
@@ -149,20 +119,19 @@ fo_service_run(struct fo_private *priv)
 	due = fo_service_next_due(priv);
 	now = fo_now_ns();
 	if (due != UINT64_MAX)
-		fo_service_request_in(priv, due > now ? (due - now) / 1000 + 1 : 1);
+		fo_event_request_in(priv, due > now ? (due - now) / 1000 + 1 : 1);
 }
 
+/* The handler of every service request (failover_event.c). */
 static void
-fo_service_alarm(void *arg)
+fo_service_handler(struct fo_private *priv)
 {
-	struct fo_private *priv = arg;
 	bool lsc;
 
-	__atomic_store_n(&priv->service_armed, false, __ATOMIC_RELEASE);
 	if (fo_service_closing(priv))
 		return;
 	if (pthread_mutex_trylock(&priv->lock) != 0) {
-		fo_service_request_in(priv, FO_SERVICE_RETRY_US);
+		fo_event_request_in(priv, FO_SERVICE_RETRY_US);
 		return;
 	}
 	fo_service_run(priv);
@@ -189,99 +158,9 @@ fo_service_tick(void *arg)
 void
 fo_service_start(struct fo_private *priv)
 {
+	priv->service = fo_service_handler;
 	if (priv->args.poll_ms > 0)
 		rte_eal_alarm_set(priv->args.poll_ms * 1000ull, fo_service_tick, priv);
-}
-
-/*
- * Sub-device events run on the EAL interrupt thread (LSC, RMV) or on the
- * thread releasing the port (DESTROY). They record and request; removal
- * flips at once and waits for the bursts to leave, since whoever removes
- * the device may free its queues right after (AF_PACKET unmaps its rings
- * in dev_close, before DESTROY is raised).
- */
-static void fo_service_unregister(uint16_t port, enum rte_eth_event_type event,
-				  struct fo_sub *sub);
-
-static int
-fo_service_sub_event(uint16_t port_id, enum rte_eth_event_type type, void *arg,
-		     void *ret_param)
-{
-	struct fo_sub *sub = arg;
-	struct fo_private *priv = sub->priv;
-
-	RTE_SET_USED(ret_param);
-	if (fo_service_closing(priv) || sub->cb_port != port_id)
-		return 0;
-	switch (type) {
-	case RTE_ETH_EVENT_INTR_LSC:
-		fo_event_post(priv, sub, FO_EV_LINK);
-		break;
-	case RTE_ETH_EVENT_INTR_RMV:
-		fo_switch_ban(priv, sub, "removal event");
-		fo_event_post(priv, sub, FO_EV_GONE);
-		break;
-	case RTE_ETH_EVENT_DESTROY:
-		FO_LOG(NOTICE, priv, "%s %s destroyed by someone else",
-		       fo_rules_path_name(sub->path), sub->name);
-		fo_switch_ban(priv, sub, "port destroyed");
-		/* The port id stops being valid on return: its other callbacks go now. */
-		fo_service_unregister(port_id, RTE_ETH_EVENT_INTR_LSC, sub);
-		fo_service_unregister(port_id, RTE_ETH_EVENT_INTR_RMV, sub);
-		fo_event_post(priv, sub, FO_EV_DESTROYED);
-		break;
-	default:
-		break;
-	}
-	return 0;
-}
-
-static const enum rte_eth_event_type fo_service_sub_events_watched[] = {
-	RTE_ETH_EVENT_INTR_LSC,
-	RTE_ETH_EVENT_INTR_RMV,
-	RTE_ETH_EVENT_DESTROY,
-};
-
-void
-fo_service_watch(struct fo_private *priv, struct fo_sub *sub)
-{
-	unsigned int i;
-
-	RTE_SET_USED(priv);
-	sub->cb_port = sub->port_id;
-	for (i = 0; i < RTE_DIM(fo_service_sub_events_watched); i++)
-		rte_eth_dev_callback_register(sub->cb_port, fo_service_sub_events_watched[i],
-					      fo_service_sub_event, sub);
-}
-
-static void
-fo_service_unregister(uint16_t port, enum rte_eth_event_type event, struct fo_sub *sub)
-{
-	while (rte_eth_dev_callback_unregister(port, event, fo_service_sub_event, sub) == -EAGAIN)
-		rte_delay_us_sleep(100);
-}
-
-/*
- * -EAGAIN: the callback is running on another thread; it never waits for
- * the control lock, so it ends soon. Only a valid port reports it (for
- * RTE_ETH_ALL ethdev returns the last port's result), so the port's own
- * first; then every port id: a port released by someone else is no longer
- * valid, but ethdev keeps its callbacks for the next device to get that id.
- */
-void
-fo_service_unwatch(struct fo_private *priv, struct fo_sub *sub)
-{
-	unsigned int i;
-
-	RTE_SET_USED(priv);
-	if (sub->cb_port == FO_NO_PORT)
-		return;
-	for (i = 0; i < RTE_DIM(fo_service_sub_events_watched); i++) {
-		if (rte_eth_dev_is_valid_port(sub->cb_port))
-			fo_service_unregister(sub->cb_port, fo_service_sub_events_watched[i], sub);
-		fo_service_unregister(RTE_ETH_ALL, fo_service_sub_events_watched[i], sub);
-	}
-	sub->cb_port = FO_NO_PORT;
 }
 
 /*
@@ -299,7 +178,7 @@ fo_service_shutdown(struct fo_private *priv)
 	fo_netlink_close(priv);
 	fo_uevent_close(priv);
 	FO_FOREACH_SUB(priv, sub)
-		fo_service_unwatch(priv, sub);
+		fo_watch_stop(priv, sub);
 	rte_eal_alarm_cancel(fo_service_tick, priv);
-	rte_eal_alarm_cancel(fo_service_alarm, priv);
+	fo_event_cancel(priv);
 }

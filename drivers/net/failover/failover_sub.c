@@ -334,7 +334,7 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *devar
 	__atomic_fetch_and(&sub->events, ~(uint32_t)(FO_EV_GONE | FO_EV_DESTROYED), __ATOMIC_RELEASE);
 	fo_switch_unban(priv, sub);
 	sub->attach_count++;
-	fo_service_watch(priv, sub);
+	fo_watch_start(priv, sub);
 	fo_sub_set_state(priv, sub, FO_SUB_PROBED);
 	FO_LOG(INFO, priv, "%s %s attached as port %u (driver %s)", fo_sub_role(sub), sub->name,
 	       port, info.driver_name);
@@ -490,7 +490,7 @@ fo_sub_close_port(struct fo_private *priv, struct fo_sub *sub)
 	fo_stats_fold(priv, sub);
 	sub->port_id = FO_NO_PORT;
 	pthread_mutex_unlock(&priv->stats_lock);
-	fo_service_unwatch(priv, sub);
+	fo_watch_stop(priv, sub);
 	fo_flow_forget_sub(priv, sub);
 	fo_sub_tc_remove(priv, sub);
 	rte_eth_dev_stop(port);
@@ -524,6 +524,7 @@ fo_sub_detach(struct fo_private *priv, struct fo_sub *sub, const char *why)
 	if (!fo_sub_present(sub) || sub->state == FO_SUB_DRAINING)
 		return;
 	FO_LOG(INFO, priv, "%s %s detaching (%s)", fo_sub_role(sub), sub->name, why);
+	fo_sub_set_state(priv, sub, FO_SUB_DRAINING);
 	if (fo_switch_unpublish(priv, sub))
 		fo_sub_close_port(priv, sub);
 }
@@ -555,7 +556,7 @@ fo_sub_forget(struct fo_private *priv, struct fo_sub *sub)
 	pthread_mutex_lock(&priv->stats_lock);
 	sub->port_id = FO_NO_PORT;
 	pthread_mutex_unlock(&priv->stats_lock);
-	fo_service_unwatch(priv, sub);
+	fo_watch_stop(priv, sub);
 	fo_flow_forget_sub(priv, sub);
 	fo_sub_tc_remove(priv, sub);
 	sub->link_up = false;

@@ -146,7 +146,7 @@ fo_switch_link_set(struct fo_private *priv, bool up)
 	FO_LOG(INFO, priv, "link %s", up ? "up" : "down");
 	if (dev->data->dev_conf.intr_conf.lsc) {
 		priv->lsc_pending = true;
-		fo_service_request(priv);
+		fo_event_request(priv);
 	}
 }
 
@@ -172,16 +172,15 @@ fo_switch_evaluate(struct fo_private *priv, const char *why)
 }
 
 /*
- * Take a sub-device out of every route before it is stopped or freed:
- * it drains until no burst can be inside it. False when a burst has not
- * left within quiesce_ms; the service routine looks again later.
+ * Take a draining sub-device out of every route before it is stopped or
+ * freed, and wait until no burst can be inside it. False when a burst has
+ * not left within quiesce_ms; the service routine looks again later.
  */
 bool
 fo_switch_unpublish(struct fo_private *priv, struct fo_sub *sub)
 {
 	bool over;
 
-	fo_sub_set_state(priv, sub, FO_SUB_DRAINING);
 	fo_switch_evaluate(priv, "sub-device leaving");
 	pthread_mutex_lock(&priv->route_lock);
 	sub->drain_token = fo_grace_begin(priv);

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+#include <rte_alarm.h>
+
+#include "failover_private.h"
+
+/*
+ * What event sources do: record what happened as event bits and request a
+ * service run. Requests coalesce into one EAL alarm, which calls the
+ * service routine on the interrupt thread. The bottom of the control path:
+ * it knows the service routine only as priv->service, so that every file
+ * may post an event and none calls back up into the file that posts.
+ */
+
+static bool
+fo_event_closing(struct fo_private *priv)
+{
+	return __atomic_load_n(&priv->closing, __ATOMIC_ACQUIRE);
+}
+
+static void
+fo_event_alarm(void *arg)
+{
+	struct fo_private *priv = arg;
+
+	__atomic_store_n(&priv->service_armed, false, __ATOMIC_RELEASE);
+	if (!fo_event_closing(priv) && priv->service != NULL)
+		priv->service(priv);
+}
+
+void
+fo_event_request(struct fo_private *priv)
+{
+	if (fo_event_closing(priv) ||
+	    __atomic_exchange_n(&priv->service_armed, true, __ATOMIC_ACQ_REL))
+		return;
+	if (rte_eal_alarm_set(1, fo_event_alarm, priv) != 0)
+		__atomic_store_n(&priv->service_armed, false, __ATOMIC_RELEASE);
+}
+
+/* A run us microseconds from now, whatever else is requested. */
+void
+fo_event_request_in(struct fo_private *priv, uint64_t us)
+{
+	if (!fo_event_closing(priv))
+		rte_eal_alarm_set(us, fo_event_alarm, priv);
+}
+
+void
+fo_event_post(struct fo_private *priv, struct fo_sub *sub, uint32_t events)
+{
+	if (sub != NULL)
+		__atomic_fetch_or(&sub->events, events, __ATOMIC_RELEASE);
+	else
+		__atomic_fetch_or(&priv->events, events, __ATOMIC_RELEASE);
+	fo_event_request(priv);
+}
+
+/* Closing: no request is pending or running when this returns. */
+void
+fo_event_cancel(struct fo_private *priv)
+{
+	rte_eal_alarm_cancel(fo_event_alarm, priv);
+}
