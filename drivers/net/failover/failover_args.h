@@ -24,8 +24,8 @@ enum fo_grace_mode {
 };
 
 struct fo_args {
-	char primary[FO_DEVARGS_MAX]; /* VF side; "" when not given */
-	char standby[FO_DEVARGS_MAX]; /* synthetic side; "" when not given */
+	char primary[FO_DEVARGS_MAX]; /* the VF's path; "" when not given */
+	char standby[FO_DEVARGS_MAX]; /* the synthetic NIC's path; "" when not given */
 	bool has_mac;
 	uint8_t mac[6];
 	unsigned int poll_ms;      /* safety-net rescan period, 0 = off */

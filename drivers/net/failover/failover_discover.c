@@ -22,14 +22,14 @@ fo_discover_root(const struct fo_private *priv)
 	return priv->args.sysfs[0] != '\0' ? priv->args.sysfs : "/sys";
 }
 
-/* "net_af_packet_failover0_vf": unique per failover port and side. */
+/* "net_af_packet_failover0_vf": unique per failover port and path. */
 static void
-fo_discover_af_packet(const struct fo_private *priv, const char *side, const char *iface,
+fo_discover_af_packet(const struct fo_private *priv, const char *path, const char *iface,
 		      char *out, size_t len)
 {
 	const char *suffix = strncmp(priv->name, "net_", 4) == 0 ? priv->name + 4 : priv->name;
 
-	snprintf(out, len, "net_af_packet_%s_%s,iface=%s", suffix, side, iface);
+	snprintf(out, len, "net_af_packet_%s_%s,iface=%s", suffix, path, iface);
 }
 
 /* net_tap named after the port; its netdev "ft_failover0" fits IFNAMSIZ. */
@@ -217,7 +217,7 @@ fo_discover_attach_candidate(struct fo_private *priv, struct fo_sub *sub)
 	return -ENODEV;
 }
 
-/* Choose the pair (first, or by iface= / mac=) and plan both sides. */
+/* Choose the pair (first, or by iface= / mac=) and plan both paths. */
 int
 fo_discover_select(struct fo_private *priv, char *err, size_t errlen)
 {

@@ -13,14 +13,14 @@
 
 /*
  * Grace periods, QSBR style. A burst stores the token it saw into its
- * queue, then loads the queue's route (fo_queue_enter, failover_rxtx.c).
- * The control path stores the new route, bumps the token, and then must
- * know, for every queue, that a burst still using the old route is
+ * queue, then loads the queue's paths (fo_queue_enter, failover_rxtx.c).
+ * The control path stores the new paths, bumps the token, and then must
+ * know, for every queue, that a burst still using the old paths is
  * visible to it: a store followed by a load on each side (Dekker), which
  * needs a full barrier on both. The data path pays none: membarrier()
  * runs a barrier on every thread of the process on the control path's
  * behalf, so any burst whose entry store is not visible after it loaded
- * its route after the barrier, that is the new route. Where membarrier is
+ * its paths after the barrier, and they are the new ones. Where membarrier is
  * not available the bursts fence themselves (the *_fenced burst functions).
  */
 
@@ -46,7 +46,7 @@ fo_grace_init(struct fo_private *priv)
 	       priv->grace_fence ? "a fence in every burst" : "membarrier");
 }
 
-/* Start a grace period after a route change. Called with route_lock held. */
+/* Start a grace period after a change of paths. Called with paths_lock held. */
 uint64_t
 fo_grace_begin(struct fo_private *priv)
 {
@@ -73,9 +73,9 @@ fo_grace_queue_quiet(const struct fo_queue *q, uint64_t token)
 }
 
 /*
- * Every queue has left every burst that may use the route in force before
+ * Every queue has left every burst that may use the paths in force before
  * token was taken. A stopped port has no bursts (the application stops
- * polling before it stops the port). Called with route_lock held.
+ * polling before it stops the port). Called with paths_lock held.
  */
 bool
 fo_grace_over(struct fo_private *priv, uint64_t token)

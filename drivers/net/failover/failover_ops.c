@@ -257,13 +257,13 @@ fo_dev_close(struct rte_eth_dev *dev)
 	FO_FOREACH_SUB(priv, sub)
 		fo_sub_detach(priv, sub, "port closed");
 	fo_flow_free_all(priv);
-	pthread_mutex_lock(&priv->route_lock);
+	pthread_mutex_lock(&priv->paths_lock);
 	fo_queue_free_all(dev);
-	pthread_mutex_unlock(&priv->route_lock);
+	pthread_mutex_unlock(&priv->paths_lock);
 	fo_unlock(priv);
 	rte_eth_dev_owner_delete(priv->owner.id);
 	pthread_mutex_destroy(&priv->stats_lock);
-	pthread_mutex_destroy(&priv->route_lock);
+	pthread_mutex_destroy(&priv->paths_lock);
 	pthread_mutex_destroy(&priv->lock);
 	FO_LOG(INFO, priv, "closed");
 	return 0;
@@ -282,9 +282,9 @@ fo_dev_reset(struct rte_eth_dev *dev)
 			fo_sub_attach(priv, sub);
 	}
 	fo_flow_free_all(priv);
-	pthread_mutex_lock(&priv->route_lock);
+	pthread_mutex_lock(&priv->paths_lock);
 	fo_queue_free_all(dev);
-	pthread_mutex_unlock(&priv->route_lock);
+	pthread_mutex_unlock(&priv->paths_lock);
 	fo_journal_init(&priv->journal);
 	fo_unlock(priv);
 	return 0;
@@ -298,7 +298,7 @@ fo_queue_new(struct fo_private *priv, uint16_t queue_id, unsigned int socket)
 	q = rte_zmalloc_socket("net_failover_queue", sizeof(*q), RTE_CACHE_LINE_SIZE, socket);
 	if (q == NULL)
 		return NULL;
-	q->route = FO_ROUTE_NONE;
+	q->paths = FO_PATHS_NONE;
 	q->queue_id = queue_id;
 	q->port_id = priv->port_id;
 	q->other_pace = priv->args.standby_poll;
@@ -339,11 +339,11 @@ fo_rx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_id, uint16_t nb_desc,
 		rte_free(q);
 		return ret;
 	}
-	pthread_mutex_lock(&priv->route_lock);
+	pthread_mutex_lock(&priv->paths_lock);
 	rte_free(dev->data->rx_queues[queue_id]);
 	dev->data->rx_queues[queue_id] = q;
-	priv->routes_stale = true;
-	pthread_mutex_unlock(&priv->route_lock);
+	priv->paths_stale = true;
+	pthread_mutex_unlock(&priv->paths_lock);
 	fo_unlock(priv);
 	return 0;
 }
@@ -378,11 +378,11 @@ fo_tx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_id, uint16_t nb_desc,
 		rte_free(q);
 		return ret;
 	}
-	pthread_mutex_lock(&priv->route_lock);
+	pthread_mutex_lock(&priv->paths_lock);
 	rte_free(dev->data->tx_queues[queue_id]);
 	dev->data->tx_queues[queue_id] = q;
-	priv->routes_stale = true;
-	pthread_mutex_unlock(&priv->route_lock);
+	priv->paths_stale = true;
+	pthread_mutex_unlock(&priv->paths_lock);
 	fo_unlock(priv);
 	return 0;
 }
@@ -416,10 +416,10 @@ fo_rx_queue_release(struct rte_eth_dev *dev, uint16_t queue_id)
 	struct fo_private *priv = dev->data->dev_private;
 
 	fo_lock(priv);
-	pthread_mutex_lock(&priv->route_lock);
+	pthread_mutex_lock(&priv->paths_lock);
 	rte_free(dev->data->rx_queues[queue_id]);
 	dev->data->rx_queues[queue_id] = NULL;
-	pthread_mutex_unlock(&priv->route_lock);
+	pthread_mutex_unlock(&priv->paths_lock);
 	priv->journal.rxq[queue_id].set = false;
 	fo_unlock(priv);
 }
@@ -430,10 +430,10 @@ fo_tx_queue_release(struct rte_eth_dev *dev, uint16_t queue_id)
 	struct fo_private *priv = dev->data->dev_private;
 
 	fo_lock(priv);
-	pthread_mutex_lock(&priv->route_lock);
+	pthread_mutex_lock(&priv->paths_lock);
 	rte_free(dev->data->tx_queues[queue_id]);
 	dev->data->tx_queues[queue_id] = NULL;
-	pthread_mutex_unlock(&priv->route_lock);
+	pthread_mutex_unlock(&priv->paths_lock);
 	priv->journal.txq[queue_id].set = false;
 	fo_unlock(priv);
 }

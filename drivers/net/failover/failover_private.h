@@ -27,21 +27,21 @@ extern int fo_logtype;
 /* In a queue's qs_seen: no burst in progress (the rest is the token it last saw). */
 #define FO_QS_QUIET (UINT64_C(1) << 63)
 
-/* A queue's route: active sub-device port in the high half, the other in the low. */
-#define FO_ROUTE(active, other) (((uint32_t)(active) << 16) | (uint16_t)(other))
-#define FO_ROUTE_ACTIVE(r) ((uint16_t)((r) >> 16))
-#define FO_ROUTE_OTHER(r) ((uint16_t)((r) & 0xffffu))
-#define FO_ROUTE_NONE FO_ROUTE(FO_NO_PORT, FO_NO_PORT)
+/* A queue's paths: active sub-device port in the high half, the other in the low. */
+#define FO_PATHS(active, other) (((uint32_t)(active) << 16) | (uint16_t)(other))
+#define FO_PATHS_ACTIVE(r) ((uint16_t)((r) >> 16))
+#define FO_PATHS_OTHER(r) ((uint16_t)((r) & 0xffffu))
+#define FO_PATHS_NONE FO_PATHS(FO_NO_PORT, FO_NO_PORT)
 
 struct fo_private;
 
 /*
  * One Rx or Tx queue of the failover port. Written on the data path only by
- * the lcore polling it (qs_seen, countdown); route is written by the control
+ * the lcore polling it (qs_seen, countdown); paths are written by the control
  * path and read with one acquire load per burst.
  */
 struct fo_queue {
-	uint32_t route;
+	uint32_t paths;
 	uint16_t queue_id;
 	uint16_t port_id;
 	uint32_t other_countdown; /* bursts until the other path is polled */
@@ -63,7 +63,7 @@ struct fo_queue {
  *   absent -> probed -> configured -> started -> draining -> absent
  *
  * Started sub-devices carry traffic when their path is active and are
- * polled idle otherwise. Draining: out of every route, waiting until no
+ * polled idle otherwise. Draining: off the data path, waiting until no
  * burst can be inside it before it is stopped and closed.
  */
 enum fo_sub_state {
@@ -84,7 +84,7 @@ enum fo_sub_state {
 /* Port-wide events (fo_private.events). */
 #define FO_EV_RESCAN 0x1 /* look for the VF now */
 
-/* One sub-device: the primary (VF side) or the standby (synthetic side). */
+/* One sub-device: the primary (the VF's path) or the standby (the synthetic NIC's). */
 struct fo_sub {
 	struct fo_private *priv;
 	enum fo_path path;
@@ -97,7 +97,7 @@ struct fo_sub {
 	uint16_t port_id;
 	uint16_t cb_port;   /* port our event callbacks are registered on */
 	uint32_t events;    /* FO_EV_*, posted by event sources (atomic) */
-	bool banned;        /* out of every route at once (route_lock) */
+	bool banned;        /* off the data path at once (paths_lock) */
 	bool link_up;
 	char ifname[16];    /* kernel netdev behind it, "" if none */
 	unsigned int ifindex; /* of that netdev when attached: older events are stale */
@@ -144,9 +144,9 @@ fo_sub_started(const struct fo_sub *sub)
 
 /*
  * Locks, outermost first; none is held while waiting for another thread
- * but route_lock, which waits for data-path bursts only:
+ * but paths_lock, which waits for data-path bursts only:
  * - lock: the control state; the port's ops and the service routine.
- * - route_lock: the queues' routes, the queue arrays and grace periods;
+ * - paths_lock: the queues' paths, the queue arrays and grace periods;
  *   also taken by event callbacks that must flip at once.
  * - stats_lock: the folded counters and which sub-device ports they read.
  * - inbox_lock: what event sources leave for the service routine.
@@ -158,16 +158,16 @@ struct fo_private {
 	struct fo_args args;
 	struct rte_eth_dev_owner owner;
 	pthread_mutex_t lock; /* recursive */
-	pthread_mutex_t route_lock;
+	pthread_mutex_t paths_lock;
 	pthread_mutex_t stats_lock;
 	rte_spinlock_t inbox_lock;
 	struct fo_sub subs[2]; /* indexed by path - 1 */
 	struct fo_journal journal;
 	enum fo_path active;
 	enum fo_path forced;
-	uint32_t want_route; /* what the rules chose (route_lock) */
-	uint32_t route;      /* what the queues hold (route_lock) */
-	bool routes_stale;   /* a queue was set up since: write them all */
+	uint32_t want_paths; /* what the rules chose (paths_lock) */
+	uint32_t paths;      /* what the queues hold (paths_lock) */
+	bool paths_stale;   /* a queue was set up since: write them all */
 	bool link_up;
 	bool lsc_pending; /* the application's LSC callback is owed */
 	bool started; /* set before ethdev's dev_started, cleared before the stop */

@@ -8,13 +8,13 @@
 /*
  * The data path takes no lock and no locked instruction. A burst announces
  * itself with the control path's current token (one acquire load, one
- * release store into the queue's own cache line), reads its route with one
+ * release store into the queue's own cache line), reads its paths with one
  * acquire load, and on its way out marks the queue quiet (one more plain
- * store). The control path flips routes, bumps the token and, before it
+ * store). The control path flips paths, bumps the token and, before it
  * stops or frees a sub-device, waits until every queue is quiet or has
  * announced the new token (failover_grace.c): a queue that is not polled
  * at all (an idle Tx queue) never holds it up. That the entry store is
- * seen before the route load is proved by membarrier() on the control
+ * seen before the paths load is proved by membarrier() on the control
  * side; where the kernel has none, the fenced burst functions pay a full
  * fence instead.
  */
@@ -47,9 +47,9 @@ fo_queue_leave(struct fo_queue *q, uint64_t token)
  * only counts down.
  */
 static __rte_noinline uint16_t
-fo_rx_both(struct fo_queue *q, uint32_t route, struct rte_mbuf **pkts, uint16_t nb_pkts)
+fo_rx_both(struct fo_queue *q, uint32_t paths, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	uint16_t active = FO_ROUTE_ACTIVE(route), other = FO_ROUTE_OTHER(route);
+	uint16_t active = FO_PATHS_ACTIVE(paths), other = FO_PATHS_OTHER(paths);
 	uint16_t first = q->other_first ? other : active;
 	uint16_t second = q->other_first ? active : other;
 	uint16_t n = 0, m = 0, share;
@@ -77,15 +77,15 @@ fo_rx_common(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts, const bool s
 {
 	struct fo_queue *q = queue;
 	uint64_t token = fo_queue_enter(q, fence);
-	uint32_t route = __atomic_load_n(&q->route, __ATOMIC_ACQUIRE);
-	uint16_t active = FO_ROUTE_ACTIVE(route);
+	uint32_t paths = __atomic_load_n(&q->paths, __ATOMIC_ACQUIRE);
+	uint16_t active = FO_PATHS_ACTIVE(paths);
 	uint16_t port_id = q->port_id;
 	uint16_t nb_rx, i;
 
 	if (likely(--q->other_countdown != 0 && active != FO_NO_PORT))
 		nb_rx = rte_eth_rx_burst(active, q->queue_id, pkts, nb_pkts);
 	else
-		nb_rx = fo_rx_both(q, route, pkts, nb_pkts);
+		nb_rx = fo_rx_both(q, paths, pkts, nb_pkts);
 
 	if (set_port) {
 		for (i = 0; i + 4 <= nb_rx; i += 4) {
@@ -130,7 +130,7 @@ fo_tx_common(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts, const bool f
 {
 	struct fo_queue *q = queue;
 	uint64_t token = fo_queue_enter(q, fence);
-	uint16_t active = FO_ROUTE_ACTIVE(__atomic_load_n(&q->route, __ATOMIC_ACQUIRE));
+	uint16_t active = FO_PATHS_ACTIVE(__atomic_load_n(&q->paths, __ATOMIC_ACQUIRE));
 	uint16_t nb_tx = 0;
 
 	if (likely(active != FO_NO_PORT))

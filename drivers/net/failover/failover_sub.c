@@ -480,7 +480,7 @@ fo_sub_link_refresh(struct fo_private *priv, struct fo_sub *sub)
 	sub->link_up = up;
 }
 
-/* Out of every route and no burst inside: stop, close and detach. */
+/* Off the data path and no burst inside: stop, close and detach. */
 static void
 fo_sub_close_port(struct fo_private *priv, struct fo_sub *sub)
 {
@@ -516,7 +516,7 @@ fo_sub_close_port(struct fo_private *priv, struct fo_sub *sub)
 /*
  * On loss: flip first, then quiesce, then stop, close and detach. When a
  * burst has not left within quiesce_ms the sub-device stays draining,
- * out of every route, and the service routine finishes later.
+ * off the data path, and the service routine finishes later.
  */
 void
 fo_sub_detach(struct fo_private *priv, struct fo_sub *sub, const char *why)
@@ -536,9 +536,9 @@ fo_sub_finish_drain(struct fo_private *priv, struct fo_sub *sub)
 
 	if (sub->state != FO_SUB_DRAINING)
 		return;
-	pthread_mutex_lock(&priv->route_lock);
+	pthread_mutex_lock(&priv->paths_lock);
 	over = fo_grace_over(priv, sub->drain_token);
-	pthread_mutex_unlock(&priv->route_lock);
+	pthread_mutex_unlock(&priv->paths_lock);
 	if (over) {
 		FO_LOG(INFO, priv, "%s %s: the last burst has left it", fo_sub_role(sub), sub->name);
 		fo_sub_close_port(priv, sub);

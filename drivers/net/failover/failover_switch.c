@@ -36,12 +36,12 @@ fo_switch_port_of(struct fo_private *priv, enum fo_path path)
 	return path == FO_PATH_NONE ? FO_NO_PORT : fo_sub_of(priv, path)->port_id;
 }
 
-/* The rules' choice less the banned sub-devices. Called with route_lock held. */
+/* The rules' choice less the banned sub-devices. Called with paths_lock held. */
 static uint32_t
-fo_switch_route_allowed(struct fo_private *priv)
+fo_switch_paths_allowed(struct fo_private *priv)
 {
-	uint16_t active = FO_ROUTE_ACTIVE(priv->want_route);
-	uint16_t other = FO_ROUTE_OTHER(priv->want_route);
+	uint16_t active = FO_PATHS_ACTIVE(priv->want_paths);
+	uint16_t other = FO_PATHS_OTHER(priv->want_paths);
 	struct fo_sub *sub;
 
 	FO_FOREACH_SUB(priv, sub) {
@@ -54,7 +54,7 @@ fo_switch_route_allowed(struct fo_private *priv)
 			other = FO_NO_PORT;
 		}
 	}
-	return FO_ROUTE(active, other);
+	return FO_PATHS(active, other);
 }
 
 static uint64_t
@@ -80,33 +80,33 @@ fo_switch_path_of(struct fo_private *priv, uint16_t port)
 }
 
 /*
- * Write the routes into the queues, only when they change: each write
+ * Write the paths into the queues, only when they change: each write
  * costs the data path a miss. The active path is the one the queues use.
- * Called with route_lock held.
+ * Called with paths_lock held.
  */
 static void
 fo_switch_publish(struct fo_private *priv, const char *why)
 {
 	struct rte_eth_dev_data *data = priv->dev->data;
-	uint32_t route = fo_switch_route_allowed(priv);
+	uint32_t paths = fo_switch_paths_allowed(priv);
 	enum fo_path active;
 	uint16_t i;
 
-	if (route == priv->route && !priv->routes_stale)
+	if (paths == priv->paths && !priv->paths_stale)
 		return;
-	priv->route = route;
-	priv->routes_stale = false;
+	priv->paths = paths;
+	priv->paths_stale = false;
 
 	for (i = 0; i < data->nb_rx_queues; i++)
 		if (data->rx_queues[i] != NULL)
-			__atomic_store_n(&((struct fo_queue *)data->rx_queues[i])->route, route,
+			__atomic_store_n(&((struct fo_queue *)data->rx_queues[i])->paths, paths,
 					 __ATOMIC_RELEASE);
 	for (i = 0; i < data->nb_tx_queues; i++)
 		if (data->tx_queues[i] != NULL)
-			__atomic_store_n(&((struct fo_queue *)data->tx_queues[i])->route, route,
+			__atomic_store_n(&((struct fo_queue *)data->tx_queues[i])->paths, paths,
 					 __ATOMIC_RELEASE);
 
-	active = fo_switch_path_of(priv, FO_ROUTE_ACTIVE(route));
+	active = fo_switch_path_of(priv, FO_PATHS_ACTIVE(paths));
 	if (active != priv->active) {
 		FO_LOG(NOTICE, priv, "active path %s -> %s (%s)", fo_rules_path_name(priv->active),
 		       fo_rules_path_name(active), why);
@@ -150,7 +150,7 @@ fo_switch_link_set(struct fo_private *priv, bool up)
 	}
 }
 
-/* Route the queues by the rules. Called with the lock held. */
+/* Set the queues' paths by the rules. Called with the lock held. */
 void
 fo_switch_evaluate(struct fo_private *priv, const char *why)
 {
@@ -163,16 +163,16 @@ fo_switch_evaluate(struct fo_private *priv, const char *why)
 		active = fo_rules_active(&p, &s, priv->forced);
 		other = fo_rules_other(&p, &s, active);
 	}
-	pthread_mutex_lock(&priv->route_lock);
-	priv->want_route =
-		FO_ROUTE(fo_switch_port_of(priv, active), fo_switch_port_of(priv, other));
+	pthread_mutex_lock(&priv->paths_lock);
+	priv->want_paths =
+		FO_PATHS(fo_switch_port_of(priv, active), fo_switch_port_of(priv, other));
 	fo_switch_publish(priv, why);
-	pthread_mutex_unlock(&priv->route_lock);
+	pthread_mutex_unlock(&priv->paths_lock);
 	fo_switch_link_set(priv, priv->started && fo_rules_link_up(&p, &s));
 }
 
 /*
- * Take a draining sub-device out of every route before it is stopped or
+ * Take a draining sub-device off the data path before it is stopped or
  * freed, and wait until no burst can be inside it. False when a burst has
  * not left within quiesce_ms; the service routine looks again later.
  */
@@ -182,10 +182,10 @@ fo_switch_unpublish(struct fo_private *priv, struct fo_sub *sub)
 	bool over;
 
 	fo_switch_evaluate(priv, "sub-device leaving");
-	pthread_mutex_lock(&priv->route_lock);
+	pthread_mutex_lock(&priv->paths_lock);
 	sub->drain_token = fo_grace_begin(priv);
 	over = fo_grace_wait(priv, sub->drain_token);
-	pthread_mutex_unlock(&priv->route_lock);
+	pthread_mutex_unlock(&priv->paths_lock);
 	if (!over) {
 		priv->quiesce_timeouts++;
 		FO_LOG(WARNING, priv,
@@ -197,7 +197,7 @@ fo_switch_unpublish(struct fo_private *priv, struct fo_sub *sub)
 
 /*
  * An event callback learned that a sub-device is going away (RMV, a
- * device event, DESTROY): take it out of every route now and wait for the
+ * device event, DESTROY): take it off the data path now and wait for the
  * bursts to leave it, without the control lock, which the application may
  * hold. The service routine does the rest.
  */
@@ -207,25 +207,25 @@ fo_switch_ban(struct fo_private *priv, struct fo_sub *sub, const char *why)
 	uint64_t token;
 	bool over;
 
-	pthread_mutex_lock(&priv->route_lock);
+	pthread_mutex_lock(&priv->paths_lock);
 	if (sub->banned) {
-		pthread_mutex_unlock(&priv->route_lock);
+		pthread_mutex_unlock(&priv->paths_lock);
 		return;
 	}
 	sub->banned = true;
 	fo_switch_publish(priv, why);
 	token = fo_grace_begin(priv);
 	over = fo_grace_wait(priv, token);
-	pthread_mutex_unlock(&priv->route_lock);
-	FO_LOG(INFO, priv, "%s %s out of every route (%s)%s", fo_rules_path_name(sub->path),
+	pthread_mutex_unlock(&priv->paths_lock);
+	FO_LOG(INFO, priv, "%s %s off the data path (%s)%s", fo_rules_path_name(sub->path),
 	       sub->name, why, over ? "" : "; a burst has not left it yet");
 }
 
-/* A sub-device attached again may be routed. Called with the lock held. */
+/* A sub-device attached again may be on the data path. Called with the lock held. */
 void
 fo_switch_unban(struct fo_private *priv, struct fo_sub *sub)
 {
-	pthread_mutex_lock(&priv->route_lock);
+	pthread_mutex_lock(&priv->paths_lock);
 	sub->banned = false;
-	pthread_mutex_unlock(&priv->route_lock);
+	pthread_mutex_unlock(&priv->paths_lock);
 }

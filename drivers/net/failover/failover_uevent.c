@@ -11,7 +11,7 @@
 /*
  * EAL device events (kernel uevents) for PCI hot-plug, on the EAL interrupt
  * thread: a VF added while the pair has none is looked for at once; a
- * sub-device removed is taken out of every route at once and its bursts
+ * sub-device removed is taken off the data path at once and its bursts
  * waited for, since the application's own handler may remove the device
  * right after; the service routine detaches it.
  */

@@ -26,11 +26,11 @@ fo_priv_init(struct fo_private *priv, struct rte_eth_dev *dev, const char *name,
 	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
 	pthread_mutex_init(&priv->lock, &attr);
 	pthread_mutexattr_destroy(&attr);
-	pthread_mutex_init(&priv->route_lock, NULL);
+	pthread_mutex_init(&priv->paths_lock, NULL);
 	pthread_mutex_init(&priv->stats_lock, NULL);
 	rte_spinlock_init(&priv->inbox_lock);
-	priv->want_route = FO_ROUTE_NONE;
-	priv->route = FO_ROUTE_NONE;
+	priv->want_paths = FO_PATHS_NONE;
+	priv->paths = FO_PATHS_NONE;
 	fo_journal_init(&priv->journal);
 	for (p = FO_PATH_PRIMARY; p <= FO_PATH_STANDBY; p++) {
 		struct fo_sub *sub = fo_sub_of(priv, p);
@@ -161,7 +161,7 @@ fail_subs:
 	rte_eth_dev_owner_delete(priv->owner.id);
 fail_release:
 	pthread_mutex_destroy(&priv->stats_lock);
-	pthread_mutex_destroy(&priv->route_lock);
+	pthread_mutex_destroy(&priv->paths_lock);
 	pthread_mutex_destroy(&priv->lock);
 	rte_eth_dev_release_port(dev);
 	return ret;

@@ -19,8 +19,8 @@ extern "C" {
 /** A path of a failover port. */
 enum rte_pmd_failover_path {
 	RTE_PMD_FAILOVER_PATH_NONE = 0,    /**< no path / automatic choice */
-	RTE_PMD_FAILOVER_PATH_PRIMARY = 1, /**< the VF side */
-	RTE_PMD_FAILOVER_PATH_STANDBY = 2, /**< the synthetic side */
+	RTE_PMD_FAILOVER_PATH_PRIMARY = 1, /**< the VF's path */
+	RTE_PMD_FAILOVER_PATH_STANDBY = 2, /**< the synthetic NIC's path */
 };
 
 /** State of one path. */
