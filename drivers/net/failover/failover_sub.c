@@ -312,7 +312,8 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *devar
 	sub->probe_failures = 0;
 	__atomic_store_n(&sub->gone, false, __ATOMIC_RELEASE);
 	sub->attach_count++;
-	rte_eth_dev_info_get(port, &info);
+	if (rte_eth_dev_info_get(port, &info) != 0)
+		info.driver_name = "unknown";
 	fo_sub_callbacks(priv, sub, true);
 	fo_stats_resync(priv, sub);
 	FO_LOG(INFO, priv, "%s %s attached as port %u (driver %s)", fo_sub_role(sub), sub->name,
