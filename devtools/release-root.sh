@@ -15,7 +15,9 @@
 # with the namespace anyway, so the host never sees them.
 set -euo pipefail
 
-roots=${FO_ROOTS:-/var/cache/net-failover/roots}
+# Canonical: mounts are found by path in /proc/self/mountinfo.
+roots=$(realpath -m "${FO_ROOTS:-/var/cache/net-failover/roots}")
+case $roots in *[[:space:]]*) echo "release-root: error: '$roots' has white space" >&2; exit 1 ;; esac
 self=$(readlink -f "$0")
 # What building and testing needs inside a root (see devtools/setup.sh).
 root_pkgs="libdpdk-dev dpdk-dev dpdk meson ninja-build pkg-config gcc libc6-dev
