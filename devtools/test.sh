@@ -9,6 +9,8 @@
 #  - then each Debian root of devtools/release-root.sh (trixie: 24.11, sid:
 #    25.11): the driver SDK headers (devtools/setup.sh inside the root), a
 #    -Werror build inside the root, and every suite there;
+#  - DPDK 23.11, which no Debian root here has: compile only, -Werror
+#    (devtools/check-compile.sh);
 #  - that a removed root leaves the host untouched.
 # It ends with one line over all releases: N passed, N failed, N skipped.
 # A release whose root or headers cannot be had is one skip, with the reason.
@@ -119,6 +121,15 @@ run_release() {
 for code in $releases; do
 	run_release "$code"
 done
+
+step "DPDK 23.11: compile only (no Debian root has it)"
+out=$(bash devtools/check-compile.sh --tag v23.11 ${dpdk_src:+--dpdk-src "$dpdk_src"} 2>&1)
+case $? in
+0) result "PASS 23.11: compile with -Werror" ;;
+3) result "SKIP 23.11: compile: $(echo "$out" | tail -1 | sed 's/^check-compile: //')" ;;
+*) result "FAIL 23.11: compile with -Werror" ;;
+esac
+echo "$out" | tail -20
 
 if [ -n "$releases" ]; then
 	step "a removed root leaves the host untouched"
