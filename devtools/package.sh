@@ -6,9 +6,11 @@
 #   package.sh [--release 22.11|24.11|25.11]   (default: the host's DPDK)
 #
 # 22.11 is Debian 12 (bookworm), 24.11 Debian 13 (trixie), 25.11 Debian sid.
+# The driver SDK headers come from devtools/setup.sh in the root (DPDK_SRC).
 # The packages are built from the committed tree (git archive HEAD).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+DPDK_SRC=${DPDK_SRC:-}
 rr="$top/devtools/release-root.sh"
 release=""
 
@@ -35,8 +37,14 @@ esac
 
 "$rr" ensure "$code"
 log "packaging tools in the $code root"
-"$rr" run "$code" apt-get install -y -q debhelper lintian fakeroot >/dev/null 2>&1 ||
+"$rr" run "$code" apt-get install -y -q build-essential debhelper lintian fakeroot >/dev/null 2>&1 ||
 	die "cannot install debhelper and lintian in the $code root"
+
+# DPDK's driver SDK headers, as for the tests (cached; DPDK_SRC as setup.sh).
+export FO_ROOT_BIND_RO="$top ${DPDK_SRC//:/ }"
+export FO_ROOT_BIND_RW=/var/cache/net-failover/dpdk-sdk
+"$rr" run "$code" bash "$top/devtools/setup.sh" --sdk-only ${DPDK_SRC:+--dpdk-src "$DPDK_SRC"} ||
+	die "no driver SDK headers for DPDK $release in the $code root (see above)"
 
 root=$("$rr" path "$code")
 version=$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version 2>/dev/null ||
