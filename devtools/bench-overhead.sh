@@ -42,7 +42,8 @@ sharing testpmd's one mbuf pool:
              (failover with a full fence in every burst: what grace periods
              cost where the kernel has no membarrier())
   failsafe   --vdev 'net_failsafe0,dev(net_null2),dev(net_ring1)'
-  bonding1   --vdev net_null3 --vdev 'net_bonding0,mode=1,slave=net_null3'
+  bonding1   --vdev net_null3 --vdev 'net_bonding0,mode=1,member=net_null3'
+             (slave= before DPDK 23.11)
 The script drives testpmd's prompt: for each round, for each candidate in an
 order rotated every round, "set portlist P", "start", a warm-up of 0.5 s,
 "show port stats P" twice S seconds apart (testpmd times that window and
@@ -142,7 +143,11 @@ vdevs[failover]="-d $failover_so --vdev net_failover0,primary=(net_null1),standb
 vdevs[fo-subport]="--vdev net_failover1,primary=(net_null4),standby=(net_ring2),mbuf_port=sub"
 vdevs[fo-fence]="--vdev net_failover2,primary=(net_null5),standby=(net_ring3),grace=fence"
 vdevs[failsafe]="--vdev net_failsafe0,dev(net_null2),dev(net_ring1)"
-vdevs[bonding1]="--vdev net_null3 --vdev net_bonding0,mode=1,slave=net_null3"
+# net_bonding's devarg for a member port: "slave" before DPDK 23.11.
+bond_member=member
+dpkg --compare-versions "$(pkg-config --modversion libdpdk 2>/dev/null || echo 0)" lt 23.11 &&
+	bond_member=slave
+vdevs[bonding1]="--vdev net_null3 --vdev net_bonding0,mode=1,$bond_member=net_null3"
 declare -A portname=([bare]=net_null0 [failover]=net_failover0 [fo-subport]=net_failover1
 	[fo-fence]=net_failover2 [failsafe]=net_failsafe0
 	[bonding1]=net_bonding0)

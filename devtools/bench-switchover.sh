@@ -49,8 +49,9 @@ each on a freshly made topology:
   net_failsafe  --vdev 'net_failsafe0,dev(net_af_packet0,iface=vf0),
                 dev(net_tap0,iface=fs_tap0)'
   bonding1      --vdev net_af_packet0,iface=vf0 --vdev net_tap0,iface=bd_tap0
-                --vdev 'net_bonding0,mode=1,slave=net_af_packet0,
-                slave=net_tap0,primary=net_af_packet0' --portmask=0x4
+                --vdev 'net_bonding0,mode=1,member=net_af_packet0,
+                member=net_tap0,primary=net_af_packet0' --portmask=0x4
+                (slave= before DPDK 23.11)
 For net_failsafe and bonding1 this script installs the same tc redirection the
 PMD makes for its TAP: ingress qdisc, 'u32 match u32 0 0' + 'action mirred
 egress redirect' from syn0 to the TAP and back, and removes it afterwards.
@@ -193,7 +194,10 @@ eal[net_failover]="-d $so --vdev net_failover0,sysfs=@TREE@,iface=syn0"
 app[net_failover]=""
 eal[net_failsafe]="--vdev net_failsafe0,dev(net_af_packet0,iface=vf0),dev(net_tap0,iface=fs_tap0)"
 app[net_failsafe]=""
-eal[bonding1]="--vdev net_af_packet0,iface=vf0 --vdev net_tap0,iface=bd_tap0 --vdev net_bonding0,mode=1,slave=net_af_packet0,slave=net_tap0,primary=net_af_packet0"
+# net_bonding's devarg for a member port: "slave" before DPDK 23.11.
+bm=member
+dpkg --compare-versions "$(pkg-config --modversion libdpdk 2>/dev/null || echo 0)" lt 23.11 && bm=slave
+eal[bonding1]="--vdev net_af_packet0,iface=vf0 --vdev net_tap0,iface=bd_tap0 --vdev net_bonding0,mode=1,$bm=net_af_packet0,$bm=net_tap0,primary=net_af_packet0"
 app[bonding1]="--portmask=0x4"
 declare -A tap=([net_failsafe]=fs_tap0 [bonding1]=bd_tap0)
 case $build in *[[:space:]]*) die "--build DIR must not contain white space" ;; esac

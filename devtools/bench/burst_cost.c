@@ -20,8 +20,16 @@
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
+#include <rte_version.h>
 
 #define BURST 32
+
+/* net_bonding's devarg for a member port: renamed in DPDK 23.11. */
+#if RTE_VERSION >= RTE_VERSION_NUM(23, 11, 0, 0)
+#define BOND_MEMBER "member"
+#else
+#define BOND_MEMBER "slave"
+#endif
 #define NB_CAND 6
 
 static int
@@ -87,7 +95,7 @@ main(int argc, char **argv)
 		rte_exit(1, "cannot create the ports (is net_failover loaded with -d?)\n");
 	if (rte_vdev_init("net_failsafe0", "dev(net_null2),dev(net_ring1)") != 0 ||
 	    rte_vdev_init("net_null3", NULL) != 0 ||
-	    rte_vdev_init("net_bonding0", "mode=1,slave=net_null3") != 0 ||
+	    rte_vdev_init("net_bonding0", "mode=1," BOND_MEMBER "=net_null3") != 0 ||
 	    rte_vdev_init("net_null4", NULL) != 0 ||
 	    rte_vdev_init("net_failover1", "primary=net_null5,standby=net_ring2,mbuf_port=sub") != 0)
 		rte_exit(1, "cannot create the net_failsafe and net_bonding ports\n");

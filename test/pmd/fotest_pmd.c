@@ -12,6 +12,7 @@
 #include <rte_flow_driver.h>
 #include <rte_malloc.h>
 
+#include "failover_compat.h"
 #include "fotest_pmd.h"
 
 struct rte_flow {
@@ -319,7 +320,7 @@ fotest_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *addr)
 }
 
 static int
-fotest_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
+fotest_stats_get(FO_STATS_GET_PARAMS)
 {
 	return 0;
 }

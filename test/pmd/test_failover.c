@@ -150,6 +150,17 @@ sub_opackets(uint16_t port)
 	return st.opackets;
 }
 
+/* An xstat of a port by name (per-queue ones come from ethdev's autofill). */
+static uint64_t
+xstat_of(uint16_t port, const char *name)
+{
+	uint64_t id, value;
+
+	CHECK(rte_eth_xstats_get_id_by_name(port, name, &id) == 0, "xstat %s of %u", name, port);
+	CHECK(rte_eth_xstats_get_by_id(port, &id, &value, 1) == 1, "xstat %s of %u", name, port);
+	return value;
+}
+
 static void
 stop_and_close(void)
 {
@@ -217,6 +228,12 @@ case_traffic(void)
 		/* The 20 injected straight into the standby count as its Tx too. */
 		CHECK(st.opackets == 68 && st.ipackets == 68, "port stats tx %lu rx %lu",
 		      (unsigned long)st.opackets, (unsigned long)st.ipackets);
+		/* Per-queue counters: the sum of the sub-devices' on every release. */
+		CHECK(xstat_of(fo_port, "tx_q0_packets") == 68 &&
+			      xstat_of(fo_port, "rx_q0_packets") == 68,
+		      "queue 0 stats tx %lu rx %lu",
+		      (unsigned long)xstat_of(fo_port, "tx_q0_packets"),
+		      (unsigned long)xstat_of(fo_port, "rx_q0_packets"));
 	}
 	stop_and_close();
 	CHECK(rte_eth_dev_get_port_by_name("net_ring0", &port) != 0, "primary removed at close");

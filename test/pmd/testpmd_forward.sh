@@ -12,38 +12,35 @@ eal=(-l 0,1 --no-huge -m 512 --no-pci --file-prefix "$prefix" -d "$so"
 	--vdev 'net_failover0,primary=(net_null0,size=64),standby=(net_ring0)' --log-level=lib.eal:warning)
 tel=$(mktemp)
 trap 'rm -rf "$out" "$tel" "/var/run/dpdk/$prefix"' EXIT
-# While it forwards, ask telemetry for the port's state: as soon as the
-# socket answers with the port (testpmd may start slowly on a loaded
-# machine), then testpmd is told to stop, at least 2 s after it started.
-(python3 - "/var/run/dpdk/$prefix/dpdk_telemetry.v2" >"$tel" 2>&1 <<'PY'
+# While it forwards, ask telemetry for the port's state once the port runs on
+# its primary (as long as that takes on a loaded machine), then end testpmd.
+{
+	python3 - "/var/run/dpdk/$prefix/dpdk_telemetry.v2" >"$tel" 2>&1 <<'PY' || true
 import json, socket, sys, time
-deadline = time.time() + 60
-while True:
+out = []
+for attempt in range(600):
     try:
         s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         s.connect(sys.argv[1])
         json.loads(s.recv(16384))
-        s.send(b"/failover/list")
-        lst = json.loads(s.recv(16384))
-        if lst["/failover/list"] or time.time() > deadline:
-            break
+        out = []
+        for cmd in ("/failover/list", "/failover/status,0"):
+            s.send(cmd.encode())
+            out.append(json.loads(s.recv(16384)))
         s.close()
+        if out[1].get("/failover/status", {}).get("active") == "primary":
+            break
     except (OSError, ValueError):
-        if time.time() > deadline:
-            raise
-    time.sleep(0.2)
-time.sleep(1)
-print(json.dumps(lst))
-s.send(b"/failover/status,0")
-print(json.dumps(json.loads(s.recv(16384))))
+        pass
+    time.sleep(0.1)
+for o in out:
+    print(json.dumps(o))
 PY
-) &
-tel_pid=$!
-(wait "$tel_pid" 2>/dev/null || while kill -0 "$tel_pid" 2>/dev/null; do sleep 0.2; done
-	sleep 1; echo) | timeout 90 dpdk-testpmd "${eal[@]}" -- --forward-mode=io \
+	sleep 1
+	echo
+} | timeout 120 dpdk-testpmd "${eal[@]}" -- --forward-mode=io \
 	--port-topology=loop --total-num-mbufs=8192 --nb-cores=1 >"$out" 2>&1 || {
 	cat "$out"; echo "FAIL: testpmd exited non-zero"; exit 1; }
-wait
 
 ports=$(grep -c "^Configuring Port" "$out" || true)
 [ "$ports" = 1 ] || { cat "$out"; echo "FAIL: testpmd configured $ports ports, expected only net_failover0"; exit 1; }

@@ -12,6 +12,8 @@
 #include <rte_spinlock.h>
 #include <ethdev_driver.h>
 
+#include "failover_compat.h"
+
 #include "failover_args.h"
 #include "failover_journal.h"
 #include "failover_rules.h"
@@ -118,7 +120,7 @@ struct fo_sub {
 	uint64_t attach_failures; /* ever */
 	uint64_t replay_mismatches;
 	uint32_t verify; /* FO_VERIFY_* items replayed, to read back */
-	struct rte_eth_stats seen; /* raw counters at the last fold */
+	struct fo_counters seen; /* raw counters at the last fold */
 };
 
 static inline bool
@@ -180,7 +182,7 @@ struct fo_private {
 	uint64_t switch_count;
 	uint64_t last_switch_ns; /* CLOCK_REALTIME */
 	uint64_t quiesce_timeouts;
-	struct rte_eth_stats acc[2]; /* folded counters per path */
+	struct fo_counters acc[2]; /* folded counters per path */
 	bool discover; /* sub-devices come from sysfs discovery */
 	bool pair_mac_known;
 	uint8_t pair_mac[RTE_ETHER_ADDR_LEN];
@@ -279,7 +281,7 @@ void fo_replay_queue_states(struct fo_private *priv, struct fo_sub *sub);
 /* failover_stats.c */
 void fo_stats_fold(struct fo_private *priv, struct fo_sub *sub);
 void fo_stats_resync(struct fo_private *priv, struct fo_sub *sub);
-int fo_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats);
+int fo_stats_get(FO_STATS_GET_PARAMS);
 int fo_stats_reset(struct rte_eth_dev *dev);
 int fo_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats, unsigned int n);
 int fo_xstats_get_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *names,

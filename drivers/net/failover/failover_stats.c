@@ -13,21 +13,21 @@
  * time was reset (or the device replaced): all of it is new. The totals of
  * a departed sub-device stay in its path's total.
  */
-#define FO_STATS_WORDS (sizeof(struct rte_eth_stats) / sizeof(uint64_t))
+#define FO_STATS_WORDS (sizeof(struct fo_counters) / sizeof(uint64_t))
 
-static_assert(sizeof(struct rte_eth_stats) % sizeof(uint64_t) == 0,
-	      "rte_eth_stats is an array of 64-bit counters");
+static_assert(sizeof(struct fo_counters) % sizeof(uint64_t) == 0,
+	      "fo_counters is an array of 64-bit counters");
 
 void
 fo_stats_fold(struct fo_private *priv, struct fo_sub *sub)
 {
-	struct rte_eth_stats now;
+	struct fo_counters now;
 	const uint64_t *n = (const uint64_t *)&now;
 	uint64_t *seen = (uint64_t *)&sub->seen;
 	uint64_t *acc = (uint64_t *)&priv->acc[sub->path - 1];
 	size_t i;
 
-	if (sub->port_id == FO_NO_PORT || rte_eth_stats_get(sub->port_id, &now) != 0)
+	if (sub->port_id == FO_NO_PORT || fo_counters_get(sub->port_id, &now) != 0)
 		return;
 	for (i = 0; i < FO_STATS_WORDS; i++) {
 		acc[i] += n[i] >= seen[i] ? n[i] - seen[i] : n[i];
@@ -38,7 +38,7 @@ fo_stats_fold(struct fo_private *priv, struct fo_sub *sub)
 void
 fo_stats_resync(struct fo_private *priv, struct fo_sub *sub)
 {
-	if (rte_eth_stats_get(sub->port_id, &sub->seen) != 0)
+	if (fo_counters_get(sub->port_id, &sub->seen) != 0)
 		memset(&sub->seen, 0, sizeof(sub->seen));
 }
 
@@ -49,10 +49,10 @@ fo_stats_resync(struct fo_private *priv, struct fo_sub *sub)
  * since, without writing anything shared or taking the primary's lock.
  */
 static void
-fo_stats_path(struct fo_private *priv, enum fo_path path, struct rte_eth_stats *stats)
+fo_stats_path(struct fo_private *priv, enum fo_path path, struct fo_counters *stats)
 {
 	struct fo_sub *sub = fo_sub_of(priv, path);
-	struct rte_eth_stats now;
+	struct fo_counters now;
 	const uint64_t *n = (const uint64_t *)&now;
 	const uint64_t *seen = (const uint64_t *)&sub->seen;
 	uint64_t *out = (uint64_t *)stats;
@@ -65,14 +65,14 @@ fo_stats_path(struct fo_private *priv, enum fo_path path, struct rte_eth_stats *
 	}
 	*stats = priv->acc[path - 1];
 	if (!fo_sub_present(sub) || sub->port_id == FO_NO_PORT ||
-	    rte_eth_stats_get(sub->port_id, &now) != 0)
+	    fo_counters_get(sub->port_id, &now) != 0)
 		return;
 	for (i = 0; i < FO_STATS_WORDS; i++)
 		out[i] += n[i] >= seen[i] ? n[i] - seen[i] : n[i];
 }
 
 static void
-fo_stats_total(struct fo_private *priv, struct rte_eth_stats path[2], struct rte_eth_stats *stats)
+fo_stats_total(struct fo_private *priv, struct fo_counters path[2], struct fo_counters *stats)
 {
 	const uint64_t *a = (const uint64_t *)&path[0];
 	const uint64_t *b = (const uint64_t *)&path[1];
@@ -105,15 +105,16 @@ fo_stats_unlock(struct fo_private *priv)
 }
 
 int
-fo_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
+fo_stats_get(FO_STATS_GET_PARAMS)
 {
 	struct fo_private *priv = dev->data->dev_private;
-	struct rte_eth_stats path[2];
+	struct fo_counters total, path[2];
 	bool locked = fo_stats_lock(priv);
 
-	fo_stats_total(priv, path, stats);
+	fo_stats_total(priv, path, &total);
 	if (locked)
 		fo_stats_unlock(priv);
+	fo_counters_put(&total, stats, FO_STATS_GET_QSTATS);
 	return 0;
 }
 
@@ -140,14 +141,14 @@ static const struct {
 	const char *name;
 	size_t offset;
 } fo_path_xstats[] = {
-	{"rx_packets", offsetof(struct rte_eth_stats, ipackets)},
-	{"tx_packets", offsetof(struct rte_eth_stats, opackets)},
-	{"rx_bytes", offsetof(struct rte_eth_stats, ibytes)},
-	{"tx_bytes", offsetof(struct rte_eth_stats, obytes)},
-	{"rx_missed", offsetof(struct rte_eth_stats, imissed)},
-	{"rx_errors", offsetof(struct rte_eth_stats, ierrors)},
-	{"tx_errors", offsetof(struct rte_eth_stats, oerrors)},
-	{"rx_nombuf", offsetof(struct rte_eth_stats, rx_nombuf)},
+	{"rx_packets", offsetof(struct fo_counters, st.ipackets)},
+	{"tx_packets", offsetof(struct fo_counters, st.opackets)},
+	{"rx_bytes", offsetof(struct fo_counters, st.ibytes)},
+	{"tx_bytes", offsetof(struct fo_counters, st.obytes)},
+	{"rx_missed", offsetof(struct fo_counters, st.imissed)},
+	{"rx_errors", offsetof(struct fo_counters, st.ierrors)},
+	{"tx_errors", offsetof(struct fo_counters, st.oerrors)},
+	{"rx_nombuf", offsetof(struct fo_counters, st.rx_nombuf)},
 };
 
 enum fo_port_xstat {
@@ -197,7 +198,7 @@ int
 fo_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats, unsigned int size)
 {
 	struct fo_private *priv = dev->data->dev_private;
-	struct rte_eth_stats total, path[2];
+	struct fo_counters total, path[2];
 	unsigned int n = 0;
 	unsigned int p, i;
 	bool locked;

@@ -323,7 +323,8 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *devar
 	else /* else keep what discovery said (a PCI VF's netdev) */
 		fo_sub_iface_arg(devargs, sub->ifname, sizeof(sub->ifname));
 	fo_netlink_query(priv, sub);
-	rte_eth_dev_info_get(port, &info);
+	if (rte_eth_dev_info_get(port, &info) != 0)
+		info.driver_name = "unknown";
 	pthread_mutex_lock(&priv->stats_lock);
 	sub->port_id = port;
 	fo_stats_resync(priv, sub);

@@ -47,7 +47,7 @@ fo_tel_sub(const struct rte_pmd_failover_path_status *p, const char *state)
 	rte_tel_data_add_dict_int(d, "link_up", p->link_up);
 	if (p->present)
 		rte_tel_data_add_dict_int(d, "port_id", p->port_id);
-	rte_tel_data_add_dict_u64(d, "attach_count", p->attach_count);
+	fo_tel_add_dict_uint(d, "attach_count", p->attach_count);
 	return d;
 }
 
@@ -68,8 +68,8 @@ fo_tel_status(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "active", fo_tel_path(st.active));
 	rte_tel_data_add_dict_string(d, "forced", fo_tel_path(st.forced));
-	rte_tel_data_add_dict_u64(d, "switch_count", st.switch_count);
-	rte_tel_data_add_dict_u64(d, "last_switch_ns", st.last_switch_ns);
+	fo_tel_add_dict_uint(d, "switch_count", st.switch_count);
+	fo_tel_add_dict_uint(d, "last_switch_ns", st.last_switch_ns);
 	p = fo_tel_sub(&st.primary, fo_api_sub_state((uint16_t)port, FO_PATH_PRIMARY));
 	s = fo_tel_sub(&st.standby, fo_api_sub_state((uint16_t)port, FO_PATH_STANDBY));
 	if (p != NULL)

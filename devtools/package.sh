@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Build net_failover's Debian packages for one DPDK release, inside the
+# Debian root of that release (devtools/release-root.sh), into
+# dist/<codename>/, and check them with lintian.
+#
+#   package.sh [--release 22.11|24.11|25.11]   (default: the host's DPDK)
+#
+# 22.11 is Debian 12 (bookworm), 24.11 Debian 13 (trixie), 25.11 Debian sid.
+# The driver SDK headers come from devtools/setup.sh in the root (DPDK_SRC).
+# The packages are built from the committed tree (git archive HEAD).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+DPDK_SRC=${DPDK_SRC:-}
+rr="$top/devtools/release-root.sh"
+release=""
+
+die() { printf 'package: error: %s\n' "$*" >&2; exit 1; }
+log() { printf 'package: %s\n' "$*"; }
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--release) release=${2?--release needs 22.11, 24.11 or 25.11}; shift ;;
+	--release=*) release=${1#*=} ;;
+	-h | --help) sed -n '2,9s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	*) die "unknown argument '$1' (see --help)" ;;
+	esac
+	shift
+done
+[ -n "$release" ] || release=$(pkg-config --modversion libdpdk | cut -d. -f1,2)
+case "$release" in
+22.11) code=bookworm ;;
+24.11) code=trixie ;;
+25.11) code=sid ;;
+*) die "no Debian release carries DPDK '$release': give 22.11, 24.11 or 25.11" ;;
+esac
+[ "$(id -u)" -eq 0 ] || die "run as root (the build runs in a chroot)"
+
+"$rr" ensure "$code"
+log "packaging tools in the $code root"
+"$rr" run "$code" apt-get install -y -q build-essential debhelper lintian fakeroot >/dev/null 2>&1 ||
+	die "cannot install debhelper and lintian in the $code root"
+
+# DPDK's driver SDK headers, as for the tests (cached; DPDK_SRC as setup.sh).
+export FO_ROOT_BIND_RO="$top ${DPDK_SRC//:/ }"
+export FO_ROOT_BIND_RW=/var/cache/net-failover/dpdk-sdk
+"$rr" run "$code" bash "$top/devtools/setup.sh" --sdk-only ${DPDK_SRC:+--dpdk-src "$DPDK_SRC"} ||
+	die "no driver SDK headers for DPDK $release in the $code root (see above)"
+
+root=$("$rr" path "$code")
+version=$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version 2>/dev/null ||
+	sed -n '1s/.*(\(.*\)).*/\1/p' "$top/debian/changelog")
+work=/root/net-failover-pkg
+rm -rf "$root$work"
+mkdir -p "$root$work/net-failover-$version"
+git -C "$top" archive HEAD | tar -x -C "$root$work/net-failover-$version"
+
+log "dpkg-buildpackage in the $code root (DPDK $release)"
+"$rr" run "$code" sh -c "cd $work/net-failover-$version && dpkg-buildpackage -us -uc -b" \
+	>"$root$work/build.log" 2>&1 || {
+	tail -40 "$root$work/build.log"
+	die "dpkg-buildpackage failed in the $code root: see $root$work/build.log"
+}
+"$rr" run "$code" sh -c "cd $work && lintian --fail-on error *.changes" >"$root$work/lintian.log" 2>&1
+lint=$?
+cat "$root$work/lintian.log"
+[ "$lint" -eq 0 ] || die "lintian reports errors (above)"
+
+dist="$top/dist/$code"
+rm -rf "$dist" && mkdir -p "$dist"
+cp "$root$work"/*.deb "$root$work"/*.changes "$root$work"/*.buildinfo "$dist/"
+log "$(ls "$dist"/*.deb | wc -l) packages for DPDK $release in dist/$code/; lintian: $(grep -c '^E:' "$root$work/lintian.log" || true) errors, $(grep -c '^W:' "$root$work/lintian.log" || true) warnings"
