@@ -268,6 +268,7 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *devar
 		return -ENODEV;
 	}
 
+	fo_netdev_prepare(priv, sub, devargs);
 	ret = rte_dev_probe(devargs);
 	if ((ret == 0 || ret == -EEXIST) && fo_sub_find_port(sub->name) == FO_NO_PORT &&
 	    fo_orphan_take(sub->name)) {
@@ -351,9 +352,11 @@ fo_sub_tc_install(struct fo_private *priv, struct fo_sub *sub)
 {
 	char err[FO_ERR_MAX];
 
+	fo_netdev_guard_tc(priv, sub, true);
 	if (fo_tc_redirect_install(sub->tc_syn, sub->tc_tap, err, sizeof(err)) < 0) {
 		FO_LOG(ERR, priv, "standby: TAP exception path %s <-> %s: %s", sub->tc_syn,
 		       sub->tc_tap, err);
+		fo_netdev_guard_tc(priv, sub, false);
 		return;
 	}
 	sub->tc_installed = true;
@@ -371,6 +374,7 @@ fo_sub_tc_remove(struct fo_private *priv, struct fo_sub *sub)
 	if (fo_tc_redirect_remove(sub->tc_syn, sub->tc_tap, err, sizeof(err)) < 0)
 		FO_LOG(WARNING, priv, "standby: removing tc redirect %s <-> %s: %s", sub->tc_syn,
 		       sub->tc_tap, err);
+	fo_netdev_guard_tc(priv, sub, false);
 	sub->tc_installed = false;
 }
 
@@ -448,8 +452,10 @@ fo_sub_detach(struct fo_private *priv, struct fo_sub *sub, const char *why)
 {
 	uint16_t port = sub->port_id;
 
-	if (!sub->present)
+	if (!sub->present) {
+		fo_netdev_restore(priv, sub); /* brought up for an attach that failed */
 		return;
+	}
 	FO_LOG(INFO, priv, "%s %s detaching (%s)", fo_sub_role(sub), sub->name, why);
 	fo_switch_unpublish(priv, sub);
 	fo_stats_fold(priv, sub);
@@ -462,6 +468,7 @@ fo_sub_detach(struct fo_private *priv, struct fo_sub *sub, const char *why)
 		fo_orphan_add(sub->name);
 	else if (rte_eal_hotplug_remove(sub->bus, sub->name) < 0)
 		FO_LOG(WARNING, priv, "%s %s: device removal failed", fo_sub_role(sub), sub->name);
+	fo_netdev_restore(priv, sub);
 	sub->present = false;
 	sub->configured = false;
 	sub->link_up = false;
