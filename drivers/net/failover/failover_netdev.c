@@ -19,7 +19,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 
 #include "failover_private.h"
 
@@ -49,7 +54,7 @@ fo_netdev_of(const struct fo_sub *sub, const char *devargs, char *name, size_t l
 	return true;
 }
 
-/* SIOCGIFFLAGS/SIOCSIFFLAGS on ifr; 0 or -errno. */
+/* An interface ioctl (SIOCGIFFLAGS) on ifr; 0 or -errno. */
 static int
 fo_netdev_ioctl(unsigned long req, struct ifreq *ifr)
 {
@@ -65,9 +70,9 @@ fo_netdev_ioctl(unsigned long req, struct ifreq *ifr)
 	return ret;
 }
 
-/* Set name admin-up; 1 if it was down, 0 if already up, or -errno. */
+/* The flags of name; 0 or -errno. */
 static int
-fo_netdev_set_up(const char *name)
+fo_netdev_flags(const char *name, short *flags)
 {
 	struct ifreq ifr;
 	int ret;
@@ -75,31 +80,80 @@ fo_netdev_set_up(const char *name)
 	memset(&ifr, 0, sizeof(ifr));
 	strlcpy(ifr.ifr_name, name, sizeof(ifr.ifr_name));
 	ret = fo_netdev_ioctl(SIOCGIFFLAGS, &ifr);
-	if (ret < 0 || (ifr.ifr_flags & IFF_UP))
+	if (ret == 0)
+		*flags = ifr.ifr_flags;
+	return ret;
+}
+
+/*
+ * Admin state of ifindex over rtnetlink: the change mask touches IFF_UP
+ * only (SIOCSIFFLAGS would write back every flag read, IFF_PROMISC too).
+ */
+static int
+fo_netdev_set_admin(unsigned int ifindex, bool up)
+{
+	char buf[4096];
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifm;
+	unsigned int seq = (unsigned int)time(NULL), portid;
+	ssize_t n;
+	int ret;
+
+	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (nl == NULL)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		mnl_socket_close(nl);
 		return ret;
-	ifr.ifr_flags |= IFF_UP;
-	ret = fo_netdev_ioctl(SIOCSIFFLAGS, &ifr);
-	return ret < 0 ? ret : 1;
+	}
+	portid = mnl_socket_get_portid(nl);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = seq;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = (int)ifindex;
+	ifm->ifi_change = IFF_UP;
+	ifm->ifi_flags = up ? IFF_UP : 0;
+	ret = 0;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		ret = -errno;
+	while (ret == 0) {
+		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (n < 0) {
+			ret = -errno;
+			break;
+		}
+		errno = 0;
+		n = mnl_cb_run(buf, n, seq, portid, NULL, NULL);
+		if (n == MNL_CB_STOP)
+			break;
+		if (n == MNL_CB_ERROR)
+			ret = errno != 0 ? -errno : -EPROTO;
+	}
+	mnl_socket_close(nl);
+	return ret;
 }
 
 /* Set ifindex admin-down under whatever name it has now; gone is fine. */
 static int
 fo_netdev_set_down(unsigned int ifindex, char *name)
 {
-	struct ifreq ifr;
+	short flags = 0;
 	int ret;
 
 	if (if_indextoname(ifindex, name) == NULL) {
 		strlcpy(name, "(gone)", IF_NAMESIZE);
 		return errno == ENXIO || errno == ENODEV ? 0 : -errno;
 	}
-	memset(&ifr, 0, sizeof(ifr));
-	strlcpy(ifr.ifr_name, name, sizeof(ifr.ifr_name));
-	ret = fo_netdev_ioctl(SIOCGIFFLAGS, &ifr);
-	if (ret < 0 || !(ifr.ifr_flags & IFF_UP))
+	ret = fo_netdev_flags(name, &flags);
+	if (ret < 0 || !(flags & IFF_UP))
 		return ret == -ENODEV ? 0 : ret;
-	ifr.ifr_flags &= ~IFF_UP;
-	return fo_netdev_ioctl(SIOCSIFFLAGS, &ifr);
+	ret = fo_netdev_set_admin(ifindex, false);
+	return ret == -ENODEV ? 0 : ret;
 }
 
 void
@@ -107,6 +161,7 @@ fo_netdev_prepare(struct fo_private *priv, struct fo_sub *sub, const char *devar
 {
 	char name[IF_NAMESIZE], err[FO_ERR_MAX];
 	unsigned int ifindex;
+	short flags = 0;
 	int ret;
 
 	if (!fo_netdev_of(sub, devargs, name, sizeof(name)))
@@ -116,21 +171,25 @@ fo_netdev_prepare(struct fo_private *priv, struct fo_sub *sub, const char *devar
 		return; /* the probe says what is missing */
 	if (fo_guard_has(&sub->guard, FO_GUARD_ADMIN_UP, ifindex, 0))
 		return; /* ours already, from an earlier attach */
+	ret = fo_netdev_flags(name, &flags);
+	if (ret == 0 && (flags & IFF_UP))
+		return; /* not ours to change, nor to put back */
 	/* Recorded first: if we die after the change, it is still put back. */
-	if (fo_guard_add(&sub->guard, FO_GUARD_ADMIN_UP, ifindex, 0, err, sizeof(err)) < 0)
+	if (ret == 0 &&
+	    fo_guard_add(&sub->guard, FO_GUARD_ADMIN_UP, ifindex, 0, err, sizeof(err)) < 0)
 		FO_LOG(WARNING, priv, "%s: a crash would not put back the admin state of %s: %s",
 		       fo_rules_path_name(sub->path), name, err);
-	ret = fo_netdev_set_up(name);
-	if (ret == 1) {
-		FO_LOG(NOTICE, priv,
-		       "%s: kernel netdev %s was admin-down; brought it up (set down again on close)",
-		       fo_rules_path_name(sub->path), name);
-		return;
-	}
-	fo_guard_del(&sub->guard, FO_GUARD_ADMIN_UP, ifindex, 0);
-	if (ret < 0)
+	if (ret == 0)
+		ret = fo_netdev_set_admin(ifindex, true);
+	if (ret < 0) {
+		fo_guard_del(&sub->guard, FO_GUARD_ADMIN_UP, ifindex, 0);
 		FO_LOG(ERR, priv, "%s: cannot bring kernel netdev %s admin-up: %s",
 		       fo_rules_path_name(sub->path), name, strerror(-ret));
+		return;
+	}
+	FO_LOG(NOTICE, priv,
+	       "%s: kernel netdev %s was admin-down; brought it up (set down again on close)",
+	       fo_rules_path_name(sub->path), name);
 }
 
 void
