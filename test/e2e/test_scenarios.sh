@@ -222,11 +222,17 @@ both_down)
 	finish "both paths down (no echoes), both back: echoes on hvf0"
 	;;
 restart)
-	# 8. testpmd SIGKILLed (its tc rules stay), restarted with the same args.
+	# 8. testpmd SIGKILLed with its guardian (its tc rules stay, as after
+	# a kill of the whole cgroup), restarted with the same args. A SIGKILL of
+	# testpmd alone is test_guard.sh crash.
 	tree_and_start
 	e2e_check_tc syn0 1
 	e2e_check_tc ft_failover0 1
 	steady before hvf0,hsyn0 hvf0 0.5
+	guards=$(pgrep -P "$(e2e_testpmd_pid)" -x fo-guard || true)
+	[ -n "$guards" ] || e2e_fail "testpmd has no guardian process (fo-guard) to kill"
+	# shellcheck disable=SC2086
+	[ -z "$guards" ] || kill -9 $guards
 	e2e_kill9_testpmd || e2e_fail "no testpmd to kill"
 	mv "$E2E_TMP/testpmd.log" "$E2E_TMP/testpmd-killed.log"
 	stale=$(e2e_tc_redirects syn0)

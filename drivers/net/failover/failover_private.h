@@ -15,6 +15,7 @@
 #include "failover_compat.h"
 
 #include "failover_args.h"
+#include "failover_guard.h"
 #include "failover_journal.h"
 #include "failover_rules.h"
 
@@ -108,6 +109,7 @@ struct fo_sub {
 	char tc_tap[16];
 	bool via_tap;      /* attached through the TAP, not the fallback */
 	bool tc_installed;
+	struct fo_guard guard; /* puts back our kernel changes if we die (failover_netdev.c) */
 	bool nl_known;      /* the netdev's state below is known */
 	bool nl_up;         /* netdev admin up with carrier */
 	char nl_name[16];   /* new name from a rename event (inbox_lock) */
@@ -303,6 +305,11 @@ bool fo_netlink_carrier(const char *ifname, bool *up);
 /* failover_uevent.c */
 void fo_uevent_open(struct fo_private *priv);
 void fo_uevent_close(struct fo_private *priv);
+
+/* failover_netdev.c */
+void fo_netdev_prepare(struct fo_private *priv, struct fo_sub *sub, const char *devargs);
+void fo_netdev_restore(struct fo_private *priv, struct fo_sub *sub);
+void fo_netdev_guard_tc(struct fo_private *priv, struct fo_sub *sub, bool installing);
 
 /* failover_flow.c */
 int fo_flow_ops_get(struct rte_eth_dev *dev, const struct rte_flow_ops **ops);

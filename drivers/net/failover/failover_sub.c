@@ -160,23 +160,6 @@ fo_sub_netdev_exists(const char *ifname)
 	return ifname[0] != '\0' && if_nametoindex(ifname) != 0;
 }
 
-static bool
-fo_sub_netdev_admin_up(const char *ifname)
-{
-	struct ifreq ifr;
-	bool up = false;
-	int fd;
-
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return true; /* cannot tell: let the probe say */
-	memset(&ifr, 0, sizeof(ifr));
-	strlcpy(ifr.ifr_name, ifname, sizeof(ifr.ifr_name));
-	up = ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 && (ifr.ifr_flags & IFF_UP);
-	close(fd);
-	return up;
-}
-
 /* Is what devargs names here? Unknown kinds are taken as present. */
 static bool
 fo_sub_exists(const struct fo_sub *sub, const char *devargs, char *why, size_t len)
@@ -195,11 +178,6 @@ fo_sub_exists(const struct fo_sub *sub, const char *devargs, char *why, size_t l
 		fo_sub_iface_arg(devargs, ifname, sizeof(ifname));
 		if (!fo_sub_netdev_exists(ifname)) {
 			snprintf(why, len, "netdev %s does not exist", ifname);
-			return false;
-		}
-		/* A packet socket set up on a down netdev does not send once it is up. */
-		if (!fo_sub_netdev_admin_up(ifname)) {
-			snprintf(why, len, "netdev %s is down", ifname);
 			return false;
 		}
 	}
@@ -287,6 +265,7 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *devar
 		return -ENODEV;
 	}
 
+	fo_netdev_prepare(priv, sub, devargs);
 	ret = rte_dev_probe(devargs);
 	if ((ret == 0 || ret == -EEXIST) && fo_sub_find_port(sub->name) == FO_NO_PORT &&
 	    fo_orphan_take(sub->name)) {
@@ -360,6 +339,7 @@ fo_sub_attach(struct fo_private *priv, struct fo_sub *sub)
 		ret = fo_sub_attach_one(priv, sub, sub->fallback, RTE_LOG_ERR);
 	}
 	if (ret < 0) {
+		fo_netdev_restore(priv, sub); /* brought up for an attach that failed */
 		sub->probe_failures++;
 		sub->attach_failures++;
 		fo_sub_backoff(sub);
@@ -378,9 +358,11 @@ fo_sub_tc_install(struct fo_private *priv, struct fo_sub *sub)
 {
 	char err[FO_ERR_MAX];
 
+	fo_netdev_guard_tc(priv, sub, true);
 	if (fo_tc_redirect_install(sub->tc_syn, sub->tc_tap, err, sizeof(err)) < 0) {
 		FO_LOG(ERR, priv, "standby: TAP exception path %s <-> %s: %s", sub->tc_syn,
 		       sub->tc_tap, err);
+		fo_netdev_guard_tc(priv, sub, false);
 		return;
 	}
 	sub->tc_installed = true;
@@ -398,6 +380,7 @@ fo_sub_tc_remove(struct fo_private *priv, struct fo_sub *sub)
 	if (fo_tc_redirect_remove(sub->tc_syn, sub->tc_tap, err, sizeof(err)) < 0)
 		FO_LOG(WARNING, priv, "standby: removing tc redirect %s <-> %s: %s", sub->tc_syn,
 		       sub->tc_tap, err);
+	fo_netdev_guard_tc(priv, sub, false);
 	sub->tc_installed = false;
 }
 
@@ -500,6 +483,7 @@ fo_sub_close_port(struct fo_private *priv, struct fo_sub *sub)
 		fo_orphan_add(sub->name);
 	else if (rte_eal_hotplug_remove(sub->bus, sub->name) < 0)
 		FO_LOG(WARNING, priv, "%s %s: device removal failed", fo_sub_role(sub), sub->name);
+	fo_netdev_restore(priv, sub);
 	sub->link_up = false;
 	/*
 	 * A netdev renamed is there under its new name: back at once. A
@@ -560,6 +544,7 @@ fo_sub_forget(struct fo_private *priv, struct fo_sub *sub)
 	fo_watch_stop(priv, sub);
 	fo_flow_forget_sub(priv, sub);
 	fo_sub_tc_remove(priv, sub);
+	fo_netdev_restore(priv, sub);
 	sub->link_up = false;
 	sub->retry_ms = 0;
 	sub->retry_at_ns = 0;
