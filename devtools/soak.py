@@ -251,6 +251,8 @@ def cmd_gen(argv):
             out["events"] = self.events()
             out["outages"] = self.outages()
             out["gen_lateness"] = self.lateness()
+            out["actions"] = [dict(r, t_ms=round(r["t_ns"] / 1e6, 3))
+                              for r in self.recs]
             out["gen_sched"] = [b - a for a, b in zip(self.sched0,
                                                       self.sched1)]
             out["plan"] = {k: getattr(ours, k) for k in (
@@ -285,6 +287,7 @@ def cmd_gen(argv):
                          round((first_new - t_ev) / 1e6, 3),
                          first_echo_any_ms=None if first_any is None else
                          round((first_any - t_ev) / 1e6, 3))
+                e["gen_late_ms"] = self.late(sa, sb)
                 del e["t_ns"]
                 res.append(e)
             return res
@@ -522,6 +525,37 @@ def cmd_report(argv):
         print("after the last event (%.0f ms on): %d frames lost" % (
             d["elapsed_s"] * 1e3 - last,
             sum(o["frames"] for o in tail)))
+    # What the PMD made of each event: its first "active path" line after
+    # it (before the next event), and CPU starvation within it.
+    sw = [(t, ln) for t, ln in log if "active path" in ln]
+    swt = [t for t, _ in sw]
+    for j, e in enumerate(evs):
+        t_next = evs[j + 1]["t_ms"] if j + 1 < len(evs) else float("inf")
+        i = bisect.bisect_left(swt, e["t_ms"])
+        e["pmd_ms"] = swt[i] - e["t_ms"] if i < len(swt) and \
+            swt[i] < t_next else None
+        starved = max([h["ms"] for h in held if h["thread"] == "rte-worker-1"
+                       and e["t_ms"] - 50 <= h["t_ms"] < t_next] or [0])
+        e["starved"] = starved >= 20 or (e.get("gen_late_ms") or 0) >= 20
+    print("%-8s %6s %14s %10s %10s  (PMD = ms from the event to the PMD's "
+          "next 'active path' line)" % ("event", "count", "PMD switched",
+                                         "PMD p50", "PMD max"))
+    for k in ("down", "up", "del", "carrier"):
+        es = [e for e in evs if e["action"] == k]
+        if not es:
+            continue
+        ms = [e["pmd_ms"] for e in es if e["pmd_ms"] is not None]
+        print("%-8s %6d %14s %10s %10s" % (
+            k, len(es), "%d before the next" % len(ms),
+            "-" if not ms else "%.1f" % pct(ms, 0.5),
+            "-" if not ms else "%.1f" % max(ms)))
+    if evs:
+        ok = [e for e in evs if not e["starved"]]
+        print("events without CPU starvation (forwarding lcore >= 20 ms "
+              "off the CPU, or generator >= 20 ms late): %d, %.2f frames "
+              "lost per event (all events: %.2f)" % (
+                  len(ok), sum(e["lost"] for e in ok) / max(1, len(ok)),
+                  sum(e["lost"] for e in evs) / len(evs)))
 
     # Outages longer than outage-ms, with what happened around them.
     long_ = [o for o in d["outages"]
@@ -571,7 +605,6 @@ def cmd_report(argv):
         print("  ... %d more" % (len(long_) - 20))
 
     # The PMD's path changes.
-    sw = [(t, ln) for t, ln in log if "active path" in ln]
     print("PMD: %d 'active path' changes; %d warnings/errors" % (
         len(sw), sum(1 for _, ln in log if ln.startswith(PMD) and re.search(
             r"warn|error|failed|cannot|lost|not ended|timeout", ln, re.I))))
