@@ -20,13 +20,14 @@ seed=1
 ifmode=distinct
 build="$top/build"
 keep=""
+raw=""
 tail_s=3
 stats_ms=500
 
 usage() {
 	cat <<EOF
 usage: $prog [--flaps N] [--recreate M] [--rate R] [--seed S] [--equal-ifindex]
-       [--tail S] [--keep DIR] [--build DIR] [--help]
+       [--tail S] [--keep DIR] [--raw] [--build DIR] [--help]
 
 dpdk-testpmd -i --forward-mode=macswap runs in a guest namespace on
 net_failover0 (discovered pair: syn0 = netvsc through the TAP exception path,
@@ -46,13 +47,23 @@ seeded random plan, each step 5-60 ms after the previous one:
 
 then $tail_s s without events. Printed: per kind of event the frames lost
 (among those sent until the next event) and the ms to the first echo on the
-new path of a frame sent after the event; outages (runs of lost frames) of
-50 ms or more, with the events and the PMD's log lines (level info, stamped
-with CLOCK_MONOTONIC) around them; whether the port's counters ('show port
-stats 0' every ${stats_ms} ms) only grew; testpmd's fds, the guest's tc
-filters and the mbufs in use (dump_mempool: size - common pool - caches)
-before the plan and after it. Target for net_failover: mean <= 5 frames
-lost per event.
+new path of a frame sent after the event; how soon the PMD logged "active
+path X -> Y" after each event (stamped with CLOCK_MONOTONIC, level info);
+outages (runs of lost frames) of 50 ms or more, with the events, the PMD's
+log lines and the CPU starvation around them; whether the port's counters
+('show port stats 0' every ${stats_ms} ms) only grew; testpmd's fds, the
+guest's tc filters and the mbufs in use (dump_mempool: size - common pool -
+caches) before the plan and after it. Target for net_failover: mean <= 5
+frames lost per event.
+
+CPU starvation: every 2 ms devtools/soak.py watch reads the schedstat of
+testpmd's forwarding lcore and interrupt thread; a stretch of 10 ms or more
+without progress is reported with the thread's state (R = runnable but the
+CPU went elsewhere; D/S = blocked, with its wait channel). The VF's
+af_packet Rx ring holds 512 frames, 51 ms at 10 000 frames/s: a longer
+stretch loses frames whatever the PMD does. The generator's own lateness
+(a stalled generator sends what is due in one burst) is reported too, and
+the mean loss is given again for the events touched by neither.
 
 Options:
   --flaps N        carrier flaps (default $flaps)
@@ -63,8 +74,10 @@ Options:
                    namespaces number them): the kernel's linkwatch then delays
                    their carrier events by up to 1 s. Default: distinct
   --tail S         seconds of traffic after the last event (default $tail_s)
-  --keep DIR       keep the generator's JSON, testpmd's stamped log and the
-                   resource snapshots there
+  --keep DIR       keep the generator's JSON, testpmd's stamped log, the
+                   resource snapshots and the CPU watch there
+  --raw            the generator's JSON also lists every echo (seq, ms,
+                   interface), for a closer look with --keep
   --build DIR      meson build dir with the failover PMD (default $top/build)
   --help           this text
 
@@ -92,6 +105,7 @@ while [ $# -gt 0 ]; do
 	--keep=*) keep=${1#*=} ;;
 	--build=*) build=${1#*=} ;;
 	--equal-ifindex) ifmode=equal ;;
+	--raw) raw=1 ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; die "unknown argument '$1'" ;;
 	esac
@@ -141,8 +155,9 @@ cleanup() {
 	fi
 	topo_down
 	if [ -n "$keep" ]; then
-		mkdir -p "$keep" &&
+		if mkdir -p "$keep"; then
 			find "$tmp" -maxdepth 1 -type f -exec cp {} "$keep"/ \; 2>/dev/null || true
+		fi
 	fi
 	rm -rf "$tmp" "/var/run/dpdk/$prefix"
 }
@@ -169,7 +184,7 @@ tpmd_fds() {
 	local pid
 	# $tpmd_pid is timeout(1) (ip netns exec became it); testpmd its child.
 	pid=$(pgrep -P "$tpmd_pid" -x dpdk-testpmd | head -n 1 || true)
-	[ -n "$pid" ] && ls "/proc/$pid/fd" | wc -l
+	[ -n "$pid" ] && find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 | wc -l
 }
 
 tpmd_sched() { # "name run_ns wait_ns slices" per testpmd thread
@@ -246,14 +261,15 @@ sleep 0.5
 snapshot before
 echo "before: $(python3 -c 'import json,sys; b=json.load(open(sys.argv[1]))["before"]; print(", ".join("%s %s" % (k, b[k]) for k in ("fds", "tc_filters", "mbufs_in_use")))' "$tmp/res.json")"
 
-gi=30 hi=50
-[ "$ifmode" = equal ] && hi=30
+# ifindexes of the re-created vf0 and hvf0: new ones, equal or not.
+vf_idx=30 hvf_idx=50
+[ "$ifmode" = equal ] && hvf_idx=30
 ip netns exec "$TOPO_HOST" timeout -k 5 "$secs" python3 "$top/devtools/soak.py" gen \
 	--flaps "$flaps" --recreate "$recreate" --seed "$seed" --tail "$tail_s" \
 	--guest "$TOPO_GUEST" --host "$TOPO_HOST" --mac "$TOPO_MAC" \
-	--vf-index "$gi" --hvf-index "$hi" \
+	--vf-index "$vf_idx" --hvf-index "$hvf_idx" \
 	--ifaces hvf0,hsyn0 --dst "$TOPO_MAC" --rate "$rate" --grace 0.5 \
-	--out "$tmp/gen.json" ${SOAK_GEN_EXTRA:-} 2>"$tmp/gen.err" &
+	--out "$tmp/gen.json" ${raw:+--raw} 2>"$tmp/gen.err" &
 gen_pid=$!
 # When testpmd's forwarding lcore and interrupt thread go without the CPU.
 python3 "$top/devtools/soak.py" watch "$(pgrep -P "$tpmd_pid" -x dpdk-testpmd | head -n 1)" \

@@ -530,7 +530,8 @@ def cmd_report(argv):
     sw = [(t, ln) for t, ln in log if "active path" in ln]
     swt = [t for t, _ in sw]
     for j, e in enumerate(evs):
-        t_next = evs[j + 1]["t_ms"] if j + 1 < len(evs) else float("inf")
+        t_next = min(evs[j + 1]["t_ms"] if j + 1 < len(evs) else 1e18,
+                     e["t_ms"] + 1000)
         i = bisect.bisect_left(swt, e["t_ms"])
         e["pmd_ms"] = swt[i] - e["t_ms"] if i < len(swt) and \
             swt[i] < t_next else None
