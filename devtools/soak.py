@@ -640,6 +640,14 @@ def cmd_report(argv):
             wait = (sa[name][1] - sb[name][1]) / 1e6
             print("testpmd thread %-16s on CPU %8.0f ms, waiting for a CPU "
                   "%6.0f ms" % (name, run, wait))
+    w = [n for n in sa if n.startswith(("rte-worker", "lcore-worker"))]
+    if w and w[0] in sb:
+        run = sa[w[0]][0] - sb[w[0]][0]
+        wait = sa[w[0]][1] - sb[w[0]][1]
+        share = 100.0 * run / max(1, run + wait)
+        print("the forwarding lcore had the CPU %.0f %% of the time it wanted "
+              "it%s" % (share, "" if share >= 90 else ": a busy machine, "
+                        "the losses measure it as much as the PMD"))
     gs = d.get("gen_sched")
     if gs:
         print("generator                       on CPU %8.0f ms, waiting for "
