@@ -532,14 +532,18 @@ def cmd_report(argv):
     for j, e in enumerate(evs):
         t_next = min(evs[j + 1]["t_ms"] if j + 1 < len(evs) else 1e18,
                      e["t_ms"] + 1000)
-        i = bisect.bisect_left(swt, e["t_ms"])
-        e["pmd_ms"] = swt[i] - e["t_ms"] if i < len(swt) and \
-            swt[i] < t_next else None
+        # From the start of the kernel call: a busy generator may start it
+        # late (start_ms after the move).
+        t_k = e["t_ms"] + (e.get("start_ms") or 0)
+        i = bisect.bisect_left(swt, t_k)
+        e["pmd_ms"] = swt[i] - t_k if i < len(swt) and \
+            swt[i] < max(t_next, t_k + 1) else None
         starved = max([h["ms"] for h in held if h["thread"] == "rte-worker-1"
                        and e["t_ms"] - 50 <= h["t_ms"] < t_next] or [0])
         e["starved"] = starved >= 20 or (e.get("gen_late_ms") or 0) >= 20
-    print("%-8s %6s %14s %10s %10s  (PMD = ms from the event to the PMD's "
-          "next 'active path' line)" % ("event", "count", "PMD switched",
+    print("%-8s %6s %14s %10s %10s  (PMD = ms from the start of the event's "
+          "kernel call to the PMD's next 'active path' line)" % (
+              "event", "count", "PMD switched",
                                          "PMD p50", "PMD max"))
     for k in ("down", "up", "del", "carrier"):
         es = [e for e in evs if e["action"] == k]
