@@ -62,8 +62,10 @@ without progress is reported with the thread's state (R = runnable but the
 CPU went elsewhere; D/S = blocked, with its wait channel). The VF's
 af_packet Rx ring holds 512 frames, 51 ms at 10 000 frames/s: a longer
 stretch loses frames whatever the PMD does. The generator's own lateness
-(a stalled generator sends what is due in one burst) is reported too, and
-the mean loss is given again for the events touched by neither.
+is reported too (after a stall it sends the overdue frames at 3 times the
+rate, pktgen.py --catch-up 3: in one burst they would overflow the rings by
+themselves), and the mean loss is given again for the events touched by
+neither.
 
 Options:
   --flaps N        carrier flaps (default $flaps)
@@ -268,7 +270,7 @@ ip netns exec "$TOPO_HOST" timeout -k 5 "$secs" python3 "$top/devtools/soak.py" 
 	--flaps "$flaps" --recreate "$recreate" --seed "$seed" --tail "$tail_s" \
 	--guest "$TOPO_GUEST" --host "$TOPO_HOST" --mac "$TOPO_MAC" \
 	--vf-index "$vf_idx" --hvf-index "$hvf_idx" \
-	--ifaces hvf0,hsyn0 --dst "$TOPO_MAC" --rate "$rate" --grace 0.5 \
+	--ifaces hvf0,hsyn0 --dst "$TOPO_MAC" --rate "$rate" --grace 0.5 --catch-up 3 \
 	--out "$tmp/gen.json" ${raw:+--raw} 2>"$tmp/gen.err" &
 gen_pid=$!
 # When testpmd's forwarding lcore and interrupt thread go without the CPU.

@@ -172,7 +172,9 @@ def cmd_gen(argv):
                     return
                 rec, fn, t_ev = job
                 t = time.perf_counter_ns()
-                rec["start_ms"] = round((t - t_ev) / 1e6, 3)
+                # How long the step waited for the earlier ones (or for the
+                # CPU) after its planned instant.
+                rec["queued_ms"] = round((t - t_ev) / 1e6, 3)
                 try:
                     fn()
                 except (OSError, subprocess.CalledProcessError) as e:
@@ -214,28 +216,43 @@ def cmd_gen(argv):
                    "error": None, "from": self.ifaces[self.active],
                    "seq": self.sent}
             self.recs.append(rec)
+            # Every step runs in the worker, in the plan's order: the send
+            # loop never waits for a kernel call (it would burst after it),
+            # and the generator moves only when the worker gets there. The
+            # event instant is then: down/del = the move, just before the
+            # call; up/carrier = the start of the call, the move right after
+            # it (no frame goes into a link still down).
             if act in ("up", "carrier"):
-                # Synchronous, so no frame goes into a link still down; the
-                # earlier kernel calls first.
-                self.work.join()
-                t = time.perf_counter_ns()
-                rec["start_ms"] = round((t - now) / 1e6, 3)
-                try:
-                    if socket.if_nametoindex(vf) != self.ifindex[0]:
-                        self.reopen(0)
-                    if_set_up(vf, True)
-                except OSError as e:
-                    rec["error"] = str(e)
-                rec["ms"] = round((time.perf_counter_ns() - t) / 1e6, 3)
-                self.active = 0
+                rec["to"] = vf
+                self.work.put((rec, lambda: self.vf_up(rec), now))
             elif act == "add":
+                rec["to"] = None
                 self.work.put((rec, self.add_vf, now))
             else:
-                fn = (lambda: if_delete(vf)) if act == "del" else \
-                    (lambda: if_set_up(vf, False))
-                self.work.put((rec, fn, now))
-                self.active = 1
-            rec["to"] = self.ifaces[self.active]
+                rec["to"] = self.ifaces[1]
+                fn = if_delete if act == "del" else \
+                    (lambda n: if_set_up(n, False))
+                self.work.put((rec, lambda: self.vf_away(rec, fn), now))
+
+        def moved(self, rec, t, idx):
+            rec["t_ns"] = t - self.t0
+            rec["seq"] = self.sent
+            rec["from"] = self.ifaces[self.active]
+            self.active = idx
+
+        def vf_away(self, rec, fn):
+            self.moved(rec, time.perf_counter_ns(), 1)
+            fn(self.ifaces[0])
+
+        def vf_up(self, rec):
+            vf = self.ifaces[0]
+            t = time.perf_counter_ns()
+            try:
+                if socket.if_nametoindex(vf) != self.ifindex[0]:
+                    self.reopen(0)
+                if_set_up(vf, True)
+            finally:
+                self.moved(rec, t, 0)
 
         def run(self):
             self.sched0 = schedstat("/proc/self/schedstat")
@@ -532,9 +549,7 @@ def cmd_report(argv):
     for j, e in enumerate(evs):
         t_next = min(evs[j + 1]["t_ms"] if j + 1 < len(evs) else 1e18,
                      e["t_ms"] + 1000)
-        # From the start of the kernel call: a busy generator may start it
-        # late (start_ms after the move).
-        t_k = e["t_ms"] + (e.get("start_ms") or 0)
+        t_k = e["t_ms"]
         i = bisect.bisect_left(swt, t_k)
         e["pmd_ms"] = swt[i] - t_k if i < len(swt) and \
             swt[i] < max(t_next, t_k + 1) else None
@@ -577,8 +592,8 @@ def cmd_report(argv):
     gl = d.get("gen_lateness", {})
     if gl:
         print("generator: frames left up to %s ms after their due time "
-              "(p99 %s ms), %d stalls > 10 ms (a stalled generator sends "
-              "what is due in one burst)" % (gl["max_ms"], gl["p99_ms"],
+              "(p99 %s ms), %d stalls > 10 ms (then it catches up at "
+              "--catch-up times the rate, or in one burst)" % (gl["max_ms"], gl["p99_ms"],
                                              gl["stalls_over_10ms"]))
     times = [e["t_ms"] for e in evs]
     for o in long_[:20]:
