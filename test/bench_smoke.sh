@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark scripts still run: each candidate of bench-burst.sh and
-# bench-overhead.sh gives a figure, in a minimal run. Judges no figure
+# bench-overhead.sh gives a figure, in a minimal run, and bench-soak.sh
+# reports its events with no crash and no leak. Judges no figure
 # (benchmarks are not tests on a shared machine); only that there is one.
 set -uo pipefail
 build=$1
@@ -37,5 +38,17 @@ if command -v dpdk-testpmd >/dev/null; then
 	fi
 else
 	echo "note: dpdk-testpmd not installed: bench-overhead.sh not run"
+fi
+if ! command -v dpdk-testpmd >/dev/null || [ "$(id -u)" -ne 0 ]; then
+	echo "note: bench-soak.sh not run (needs root and dpdk-testpmd)"
+elif bash "$top/devtools/bench-soak.sh" --build "$build" --flaps 3 --recreate 1 \
+	--tail 1 >"$out" 2>&1; then
+	if grep -Eq '^all +8 +[0-9]+\.[0-9]+ ' "$out"; then
+		echo "ok: bench-soak.sh reported its 8 events, no crash, no leak"
+	else
+		echo "FAIL: bench-soak.sh printed no per-event figure:"; cat "$out"; fail=1
+	fi
+else
+	echo "FAIL: bench-soak.sh exited with an error:"; cat "$out"; fail=1
 fi
 exit $fail

@@ -18,6 +18,9 @@ first; --switch-at T (repeatable) toggles at T seconds after the start;
 --switch-cmd CMD runs CMD (sh -c, asynchronously, FO_FROM/FO_TO set) at the
 instant of each switch, e.g. "ip link set hvf0 down".
 
+--catch-up X: after a stall of the generator (a busy machine), the overdue
+frames go out at X times the rate rather than in one burst.
+
 The run always ends by itself: after --count frames or --duration seconds
 (default 2 s, whichever comes first), plus --grace seconds for late echoes.
 """
@@ -44,6 +47,7 @@ HDR = struct.Struct("!6s6sH")
 PAYLOAD = struct.Struct("!4sIQQB")
 PAY_OFF = HDR.size
 MIN_FRAME = 60
+CATCH_UP_BATCH = 8       # frames per step when catching up (--catch-up)
 
 
 def mac_bytes(mac):
@@ -199,6 +203,12 @@ class Gen:
             if self.sent < self.cap:
                 # Catch up to where the fixed rate says we should be.
                 due = min(int((now - t0) / period) + 1, self.cap)
+                # After a stall (a busy machine), --catch-up X sends what is
+                # overdue at X times the rate instead of in one burst, which
+                # would overflow the receiver's rings by itself.
+                paced = a.catch_up > 0 and due > self.sent + CATCH_UP_BATCH
+                if paced:
+                    due = self.sent + CATCH_UP_BATCH
                 idx = self.active
                 sock, frame = self.socks[idx], self.frames[idx]
                 while self.sent < due:
@@ -216,6 +226,8 @@ class Gen:
                     self.sent_if[idx] += 1
                     self.sent += 1
                 nxt = t0 + self.sent * period
+                if paced:
+                    nxt = now + CATCH_UP_BATCH * period / a.catch_up
                 if self.sent == self.cap:
                     stop = min(stop, now + int(a.grace * 1e9))
             else:
@@ -348,6 +360,9 @@ def main():
     p.add_argument("--switch-cmd")
     p.add_argument("--window", type=int, default=200,
                    help="ms either side of a switch in the timeline")
+    p.add_argument("--catch-up", type=float, default=0.0,
+                   help="after a stall, send the overdue frames at this "
+                   "multiple of the rate (default 0: all at once)")
     p.add_argument("--run-id", type=lambda x: int(x, 0))
     p.add_argument("--ready", help="file written once the sockets are open")
     p.add_argument("--raw", action="store_true",
@@ -360,6 +375,9 @@ def main():
         a.duration = a.count / a.rate if a.count > 0 else 2.0
     if a.rate <= 0 or not 0 < a.duration <= 3600 or a.count < 0:
         p.error("--rate and --count must be > 0, --duration in (0, 3600]")
+    if a.catch_up != 0 and a.catch_up <= 1:
+        p.error("--catch-up must be 0 (off) or more than 1, not %g"
+                % a.catch_up)
     g = Gen(a)
     g.run()
     text = json.dumps(g.summary(), separators=(",", ":"))

@@ -17,6 +17,12 @@ TOPO_PREFIX=${TOPO_PREFIX:-}
 TOPO_GUEST=${TOPO_GUEST:-}
 TOPO_HOST=${TOPO_HOST:-}
 TOPO_MAC=${TOPO_MAC:-}
+# ifindexes of the veths: "" = the kernel's choice (fresh namespaces number
+# alike, so each veth and its peer share one), "equal" or "distinct" = set
+# explicitly (guest syn0/vf0 = 10/11, host peers the same or 20/21). The
+# kernel's linkwatch delays carrier events of a netdev whose peer has its
+# own ifindex (iflink == ifindex) by up to 1 s.
+TOPO_IFINDEX=${TOPO_IFINDEX:-}
 
 # Random locally chosen MAC with the given prefix (3 octets).
 _topo_mac() {
@@ -40,6 +46,11 @@ topo_up() {
 		echo "topo_up: prefix '$prefix' too long" >&2
 		return 1
 	fi
+	case $TOPO_IFINDEX in
+	'' | equal | distinct) ;;
+	*) echo "topo_up: TOPO_IFINDEX must be empty, equal or distinct, not '$TOPO_IFINDEX'" >&2
+		return 1 ;;
+	esac
 	TOPO_PREFIX=$prefix
 	TOPO_GUEST=${prefix}g
 	TOPO_HOST=${prefix}h
@@ -52,11 +63,19 @@ topo_up() {
 	# Created directly in the guest namespace, peer in the host one: no
 	# name ever exists in the root namespace, so no clash is possible.
 	local pair g h
-	for pair in syn0:hsyn0 vf0:hvf0; do
+	local -a gi hi
+	for pair in syn0:hsyn0:10 vf0:hvf0:11; do
 		g=${pair%%:*}
-		h=${pair##*:}
-		ip -n "$TOPO_GUEST" link add "$g" address "$TOPO_MAC" type veth \
-			peer name "$h" netns "$TOPO_HOST" \
+		h=${pair#*:}
+		h=${h%%:*}
+		gi=() hi=()
+		if [ -n "$TOPO_IFINDEX" ]; then
+			gi=(index "${pair##*:}")
+			hi=(index "${pair##*:}")
+			[ "$TOPO_IFINDEX" = equal ] || hi=(index "$((${pair##*:} + 10))")
+		fi
+		ip -n "$TOPO_GUEST" link add "$g" "${gi[@]}" address "$TOPO_MAC" type veth \
+			peer name "$h" netns "$TOPO_HOST" "${hi[@]}" \
 			address "$(_topo_mac 02:00:00)" || { topo_down; return 1; }
 		ip -n "$TOPO_GUEST" link set "$g" up || { topo_down; return 1; }
 		ip -n "$TOPO_HOST" link set "$h" up || { topo_down; return 1; }
