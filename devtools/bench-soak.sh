@@ -51,7 +51,8 @@ new path of a frame sent after the event; how soon the PMD logged "active
 path X -> Y" after each event (stamped with CLOCK_MONOTONIC, level info);
 outages (runs of lost frames) of 50 ms or more, with the events, the PMD's
 log lines and the CPU starvation around them; whether the port's counters
-('show port stats 0' every ${stats_ms} ms) only grew; testpmd's fds, the
+('show port stats 0' every ${stats_ms} ms) only grew; testpmd's fds (less
+one per guardian process, whose socket goes when its changes are put back), the
 guest's tc filters and the mbufs in use (dump_mempool: size - common pool -
 caches) before the plan and after it. Target for net_failover: mean <= 5
 frames lost per event.
@@ -182,11 +183,17 @@ wait_log() {
 	return 1
 }
 
+# testpmd's fds, less one per guardian child (fo-guard, one per sub-device
+# whose kernel changes it must put back): its socket is not a leak while the
+# port holds a change, and goes with it.
 tpmd_fds() {
-	local pid
+	local pid n g
 	# $tpmd_pid is timeout(1) (ip netns exec became it); testpmd its child.
 	pid=$(pgrep -P "$tpmd_pid" -x dpdk-testpmd | head -n 1 || true)
-	[ -n "$pid" ] && find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 | wc -l
+	[ -n "$pid" ] || return 0
+	n=$(find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 | wc -l)
+	g=$(pgrep -P "$pid" -x fo-guard | wc -l)
+	echo $((n - g))
 }
 
 tpmd_sched() { # "name run_ns wait_ns slices" per testpmd thread
@@ -217,6 +224,10 @@ snapshot() { # name: fds, tc filters, mbufs in use (after a dump_mempool)
 		sleep 0.05
 	done
 	sleep 0.1
+	# What each fd is, to name a leaked one.
+	pid=$(pgrep -P "$tpmd_pid" -x dpdk-testpmd | head -n 1 || true)
+	[ -n "$pid" ] && for f in /proc/"$pid"/fd/*; do readlink "$f"; done 2>/dev/null |
+		sed 's/[0-9]\+\]$/N]/' | sort >"$tmp/fds.$1"
 	python3 - "$log" "$1" "$(tpmd_fds)" "$(tc_filters)" "$tmp/res.json" "$(tpmd_sched)" <<'PY'
 import json, os, sys
 sys.path.insert(0, os.environ["SOAK_DIR"])
@@ -310,6 +321,11 @@ if [ "$gen_status" -ne 0 ] || [ ! -s "$tmp/gen.json" ]; then
 	cat "$tmp/gen.err" >&2
 	echo "$prog: the generator failed (status $gen_status)" >&2
 	exit 1
+fi
+if [ -f "$tmp/fds.before" ] && [ -f "$tmp/fds.after" ] &&
+	! cmp -s "$tmp/fds.before" "$tmp/fds.after"; then
+	echo "fds that differ (< before, > after):"
+	diff "$tmp/fds.before" "$tmp/fds.after" | grep '^[<>]' || true
 fi
 python3 "$top/devtools/soak.py" report "$tmp/gen.json" "$log" "$tmp/res.json" \
 	--status "$tpmd_status" --held "$tmp/held.json"

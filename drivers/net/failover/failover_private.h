@@ -177,6 +177,7 @@ struct fo_private {
 	bool started; /* set before ethdev's dev_started, cleared before the stop */
 	bool closing; /* atomic: no event source may request work any more */
 	bool service_armed; /* atomic: a service run is requested */
+	bool carrier_armed; /* the active netdev's carrier is watched (lock) */
 	void (*service)(struct fo_private *priv); /* what a request runs */
 	bool grace_fence;   /* no membarrier: bursts fence themselves */
 	bool keep_sub_devices; /* closing from the vdev's removal: ports only */

@@ -62,6 +62,62 @@ fo_service_sub_events(struct fo_private *priv, struct fo_sub *sub)
 		fo_sub_link_refresh(priv, sub);
 }
 
+/*
+ * While the active path runs over a kernel netdev, its carrier is read
+ * every FO_CARRIER_POLL_US, as the kernel's own failover tests the carrier
+ * on every transmit: the rtnetlink message of a carrier change waits for
+ * linkwatch, up to a second for a netdev whose iflink is its ifindex (any
+ * physical NIC). A change found is an event like any other.
+ */
+#define FO_CARRIER_POLL_US 2000
+
+static bool
+fo_service_carrier_watched(struct fo_private *priv, struct fo_sub **out)
+{
+	struct fo_sub *sub;
+
+	if (priv->active == FO_PATH_NONE)
+		return false;
+	sub = fo_sub_of(priv, priv->active);
+	*out = sub;
+	return fo_sub_started(sub) && sub->ifname[0] != '\0';
+}
+
+static void
+fo_service_carrier(void *arg)
+{
+	struct fo_private *priv = arg;
+	struct fo_sub *sub;
+	bool up, watched;
+
+	if (fo_service_closing(priv))
+		return;
+	if (pthread_mutex_trylock(&priv->lock) != 0) {
+		rte_eal_alarm_set(FO_CARRIER_POLL_US, fo_service_carrier, priv);
+		return;
+	}
+	watched = fo_service_carrier_watched(priv, &sub);
+	if (watched && fo_netlink_carrier(sub->ifname, &up) && up != sub->link_up)
+		fo_event_post(priv, sub, FO_EV_LINK);
+	if (!watched)
+		priv->carrier_armed = false;
+	fo_unlock(priv);
+	if (watched)
+		rte_eal_alarm_set(FO_CARRIER_POLL_US, fo_service_carrier, priv);
+}
+
+/* Called with the lock held, after each service run. */
+static void
+fo_service_carrier_arm(struct fo_private *priv)
+{
+	struct fo_sub *sub;
+
+	if (priv->carrier_armed || !fo_service_carrier_watched(priv, &sub))
+		return;
+	if (rte_eal_alarm_set(FO_CARRIER_POLL_US, fo_service_carrier, priv) == 0)
+		priv->carrier_armed = true;
+}
+
 /* The earliest time some work is due, for the next timed run. */
 static uint64_t
 fo_service_next_due(struct fo_private *priv)
@@ -115,6 +171,7 @@ fo_service_run(struct fo_private *priv)
 			fo_sub_link_refresh(priv, sub);
 	}
 	fo_switch_evaluate(priv, "service");
+	fo_service_carrier_arm(priv);
 
 	due = fo_service_next_due(priv);
 	now = fo_now_ns();
@@ -180,5 +237,6 @@ fo_service_shutdown(struct fo_private *priv)
 	FO_FOREACH_SUB(priv, sub)
 		fo_watch_stop(priv, sub);
 	rte_eal_alarm_cancel(fo_service_tick, priv);
+	rte_eal_alarm_cancel(fo_service_carrier, priv);
 	fo_event_cancel(priv);
 }
