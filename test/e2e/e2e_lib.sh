@@ -7,6 +7,10 @@
 # Sourced after topology.sh; the caller sets -euo pipefail.
 
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# Each veth and its peer with their own ifindex unless the test says
+# otherwise: with equal ones the kernel reports carrier changes up to 1 s
+# late, as it does for every physical NIC (e2e_*_equal_ifindex cover that).
+: "${TOPO_IFINDEX:=distinct}"
 . "$E2E_DIR/topology.sh"
 
 E2E_TMP=
@@ -43,7 +47,7 @@ e2e_init() {
 		cat "$E2E_TMP/topo.err"
 		e2e_skip "cannot create network namespaces / veth pairs here"
 	fi
-	echo "topology: guest $TOPO_GUEST host $TOPO_HOST MAC $TOPO_MAC"
+	echo "topology: guest $TOPO_GUEST host $TOPO_HOST MAC $TOPO_MAC, ifindexes $TOPO_IFINDEX"
 }
 
 # Namespaces of an earlier run that was SIGKILLed (e.g. a meson timeout):
