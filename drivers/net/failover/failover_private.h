@@ -49,7 +49,8 @@ struct fo_queue {
 	uint16_t port_id;
 	uint32_t other_countdown; /* bursts until the other path is polled */
 	uint32_t other_pace;
-	bool other_first; /* which path a burst polling both asks first */
+	bool other_busy; /* the other path delivered when last polled */
+	bool other_turn; /* while both deliver: the other path is asked first */
 	const uint64_t *qs_token; /* the control path's grace-period counter */
 	uint64_t qs_seen;         /* token seen by the last burst, | FO_QS_QUIET once over */
 } __rte_cache_aligned;

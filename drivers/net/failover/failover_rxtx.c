@@ -39,29 +39,32 @@ fo_queue_leave(struct fo_queue *q, uint64_t token)
  * Hosts send broadcast, multicast and first packets of flows over the
  * synthetic path even while the VF is up: the other path is polled too,
  * every other_pace bursts while it is idle, since an idle poll can cost a
- * syscall (TAP, AF_PACKET); while it delivers, every burst. Neither path
- * may starve the other, whatever the burst size: the two take turns at
- * being polled first, the first gets half the burst in multiples of 4
- * (vector Rx returns nothing for less), and a burst too small to share
- * goes whole to the path whose turn it is. Out of line: the common burst
- * only counts down.
+ * syscall (TAP, AF_PACKET); while it delivers, every burst. An idle other
+ * path is asked first, and the active one gets what it left of the burst.
+ * While both deliver they take turns at being asked first, so that neither
+ * can starve the other: the first gets half the burst in multiples of 4
+ * (vector Rx returns nothing for less), and a burst too small to share goes
+ * whole to the path whose turn it is. Out of line: the common burst only
+ * counts down.
  */
 static __rte_noinline uint16_t
 fo_rx_both(struct fo_queue *q, uint32_t paths, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	uint16_t active = FO_PATHS_ACTIVE(paths), other = FO_PATHS_OTHER(paths);
-	uint16_t first = q->other_first ? other : active;
-	uint16_t second = q->other_first ? active : other;
+	bool other_first = !q->other_busy || q->other_turn;
+	uint16_t first = other_first ? other : active;
+	uint16_t second = other_first ? active : other;
 	uint16_t n = 0, m = 0, share;
 
-	q->other_first = !q->other_first;
+	q->other_turn = !q->other_turn;
 	share = nb_pkts >= 8 ? (nb_pkts / 2) & ~3u : nb_pkts;
 	if (first != FO_NO_PORT)
 		n = rte_eth_rx_burst(first, q->queue_id, pkts, share);
 	if (second != FO_NO_PORT && nb_pkts > n && (share < nb_pkts || n == 0))
 		m = rte_eth_rx_burst(second, q->queue_id, pkts + n, nb_pkts - n);
 	/* Poll the other path again next burst while it delivers. */
-	q->other_countdown = (first == other ? n : m) > 0 ? 1 : q->other_pace;
+	q->other_busy = (other_first ? n : m) > 0;
+	q->other_countdown = q->other_busy ? 1 : q->other_pace;
 	return n + m;
 }
 
