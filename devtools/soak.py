@@ -137,22 +137,6 @@ def cmd_gen(argv):
     rest += ["--duration", "%.3f" % duration] + sum(
         (["--switch-at", "%.6f" % t] for t, _ in events), [])
 
-    import select as real_select
-
-    class SelectShim:
-        """pktgen's run() makes its epoll locally: keep a handle on it."""
-        EPOLLIN = real_select.EPOLLIN
-
-        def __init__(self):
-            self.ep = None
-
-        def epoll(self):
-            self.ep = real_select.epoll()
-            return self.ep
-
-    shim = SelectShim()
-    pktgen.select = shim
-
     class Gen(pktgen.Gen):
         def __init__(self, a):
             super().__init__(a)
@@ -183,16 +167,8 @@ def cmd_gen(argv):
                 self.work.task_done()
 
         def reopen(self, idx):
-            """hvf0 is a new netdev: same fd, a new packet socket."""
-            name = self.ifaces[idx]
-            new = pktgen.open_sock(name)
-            fd = self.socks[idx].fileno()
-            os.dup2(new.fileno(), fd)   # the old one leaves the epoll set
-            new.close()
-            shim.ep.register(fd, real_select.EPOLLIN)
-            self.ifindex[idx] = socket.if_nametoindex(name)
-            pktgen.HDR.pack_into(self.frames[idx], 0, self.dst,
-                                 pktgen.iface_mac(name), pktgen.ETH_TYPE)
+            super().reopen(idx)
+            self.ifindex[idx] = socket.if_nametoindex(self.ifaces[idx])
 
         def add_vf(self):
             k = self.n_added

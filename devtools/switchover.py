@@ -83,22 +83,6 @@ def cmd_gen(argv):
         if a not in ("down", "up", "del", "none"):
             raise SystemExit("gen: unknown action %r" % a)
 
-    import select as real_select
-
-    class SelectShim:
-        """pktgen's run() makes its epoll locally: keep a handle on it."""
-        EPOLLIN = real_select.EPOLLIN
-
-        def __init__(self):
-            self.ep = None
-
-        def epoll(self):
-            self.ep = real_select.epoll()
-            return self.ep
-
-    shim = SelectShim()
-    pktgen.select = shim
-
     class Gen(pktgen.Gen):
         def __init__(self, a):
             super().__init__(a)
@@ -108,16 +92,8 @@ def cmd_gen(argv):
             self.threads = []
 
         def reopen(self, idx):
-            """The interface is a new netdev: same fd, new packet socket."""
-            name = self.ifaces[idx]
-            new = pktgen.open_sock(name)
-            fd = self.socks[idx].fileno()
-            os.dup2(new.fileno(), fd)   # the old one leaves the epoll set
-            new.close()
-            shim.ep.register(fd, real_select.EPOLLIN)
-            self.ifindex[idx] = socket.if_nametoindex(name)
-            pktgen.HDR.pack_into(self.frames[idx], 0, self.dst,
-                                 pktgen.iface_mac(name), pktgen.ETH_TYPE)
+            super().reopen(idx)
+            self.ifindex[idx] = socket.if_nametoindex(self.ifaces[idx])
 
         def switch(self, reason, target, now):
             k = len(self.switches)

@@ -118,6 +118,18 @@ class Gen:
         self.children = []
         self.t0 = 0
 
+    def reopen(self, idx):
+        """The interface is a new netdev: same fd, a new packet socket.
+
+        For subclasses that re-create an interface during run()."""
+        name = self.ifaces[idx]
+        new = open_sock(name)
+        fd = self.socks[idx].fileno()
+        os.dup2(new.fileno(), fd)   # the old one leaves the epoll set
+        new.close()
+        self.ep.register(fd, select.EPOLLIN)
+        HDR.pack_into(self.frames[idx], 0, self.dst, iface_mac(name), ETH_TYPE)
+
     # Signal handlers only queue: the switch happens in the send loop.
     def on_usr1(self, *_):
         self.pending.append(("SIGUSR1", None))
@@ -176,7 +188,7 @@ class Gen:
         a = self.a
         signal.signal(signal.SIGUSR1, self.on_usr1)
         signal.signal(signal.SIGUSR2, self.on_usr2)
-        ep = select.epoll()
+        self.ep = ep = select.epoll()
         for i, s in enumerate(self.socks):
             ep.register(s.fileno(), select.EPOLLIN)
         fd_idx = {s.fileno(): i for i, s in enumerate(self.socks)}

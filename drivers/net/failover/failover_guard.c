@@ -67,32 +67,6 @@ struct fo_guard_scan {
 	uint32_t handles[FO_GUARD_HANDLES]; /* ours pointing at target */
 };
 
-struct fo_guard_table {
-	const struct nlattr **tb;
-	unsigned int max;
-};
-
-static int
-fo_guard_table_cb(const struct nlattr *attr, void *data)
-{
-	struct fo_guard_table *t = data;
-	unsigned int type = mnl_attr_get_type(attr);
-
-	if (type <= t->max)
-		t->tb[type] = attr;
-	return MNL_CB_OK;
-}
-
-static void
-fo_guard_nested(const struct nlattr *nest, const struct nlattr **tb, unsigned int max)
-{
-	struct fo_guard_table t = {.tb = tb, .max = max};
-
-	memset(tb, 0, (max + 1) * sizeof(*tb));
-	if (nest != NULL)
-		mnl_attr_parse_nested(nest, fo_guard_table_cb, &t);
-}
-
 /*
  * One action of a u32 node: *target = its mirred ifindex when it carries
  * our cookie (left at UINT32_MAX for a node that is not ours).
@@ -106,12 +80,12 @@ fo_guard_act_cb(const struct nlattr *attr, void *data)
 	uint32_t *target = data;
 	struct tc_mirred parms;
 
-	fo_guard_nested(attr, act, TCA_ACT_MAX);
+	fo_tc_parse_nested(attr, act, TCA_ACT_MAX);
 	c = act[TCA_ACT_COOKIE];
 	if (c == NULL || mnl_attr_get_payload_len(c) != FO_GUARD_COOKIE_LEN ||
 	    memcmp(mnl_attr_get_payload(c), FO_TC_COOKIE, FO_GUARD_COOKIE_LEN) != 0)
 		return MNL_CB_OK;
-	fo_guard_nested(act[TCA_ACT_OPTIONS], mir, TCA_MIRRED_MAX);
+	fo_tc_parse_nested(act[TCA_ACT_OPTIONS], mir, TCA_MIRRED_MAX);
 	if (mir[TCA_MIRRED_PARMS] == NULL ||
 	    mnl_attr_get_payload_len(mir[TCA_MIRRED_PARMS]) < sizeof(parms))
 		return MNL_CB_OK;
@@ -123,9 +97,8 @@ fo_guard_act_cb(const struct nlattr *attr, void *data)
 static int
 fo_guard_filter_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[TCA_MAX + 1] = {NULL};
+	const struct nlattr *tb[TCA_MAX + 1];
 	const struct nlattr *u32[TCA_U32_MAX + 1];
-	struct fo_guard_table table = {.tb = tb, .max = TCA_MAX};
 	const struct tcmsg *t = mnl_nlmsg_get_payload(nlh);
 	struct fo_guard_scan *s = data;
 	uint32_t target = UINT32_MAX;
@@ -133,7 +106,7 @@ fo_guard_filter_cb(const struct nlmsghdr *nlh, void *data)
 	if (nlh->nlmsg_type != RTM_NEWTFILTER || mnl_nlmsg_get_payload_len(nlh) < sizeof(*t) ||
 	    t->tcm_ifindex != (int)s->ifindex)
 		return MNL_CB_OK;
-	if (mnl_attr_parse(nlh, sizeof(*t), fo_guard_table_cb, &table) < 0)
+	if (fo_tc_parse_attrs(nlh, sizeof(*t), tb, TCA_MAX) < 0)
 		return MNL_CB_ERROR;
 	s->total++;
 	if (TC_H_MAJ(t->tcm_info) >> 16 != FO_TC_PRIO ||
@@ -145,7 +118,7 @@ fo_guard_filter_cb(const struct nlmsghdr *nlh, void *data)
 	}
 	if (TC_U32_KEY(t->tcm_handle) == 0)
 		return MNL_CB_OK; /* u32 head or hash table */
-	fo_guard_nested(tb[TCA_OPTIONS], u32, TCA_U32_MAX);
+	fo_tc_parse_nested(tb[TCA_OPTIONS], u32, TCA_U32_MAX);
 	if (u32[TCA_U32_ACT] != NULL)
 		mnl_attr_parse_nested(u32[TCA_U32_ACT], fo_guard_act_cb, &target);
 	/*

@@ -4,8 +4,6 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <net/if.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
 #include <time.h>
-#include <unistd.h>
 
 #include <rte_cycles.h>
 

@@ -85,7 +85,7 @@ fo_tc_table_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
-static void
+void
 fo_tc_parse_nested(const struct nlattr *nest, const struct nlattr **tb, unsigned int max)
 {
 	struct fo_tc_table t = {.tb = tb, .max = max};
@@ -93,6 +93,16 @@ fo_tc_parse_nested(const struct nlattr *nest, const struct nlattr **tb, unsigned
 	memset(tb, 0, (max + 1) * sizeof(*tb));
 	if (nest != NULL)
 		mnl_attr_parse_nested(nest, fo_tc_table_cb, &t);
+}
+
+int
+fo_tc_parse_attrs(const struct nlmsghdr *nlh, size_t hdrlen, const struct nlattr **tb,
+		  unsigned int max)
+{
+	struct fo_tc_table t = {.tb = tb, .max = max};
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	return mnl_attr_parse(nlh, hdrlen, fo_tc_table_cb, &t) < 0 ? -1 : 0;
 }
 
 static const char *
@@ -367,15 +377,14 @@ static int
 fo_tc_filter_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct fo_tc_scan *s = data;
-	const struct nlattr *tb[TCA_MAX + 1] = {NULL};
-	struct fo_tc_table table = {.tb = tb, .max = TCA_MAX};
+	const struct nlattr *tb[TCA_MAX + 1];
 	const struct tcmsg *t = mnl_nlmsg_get_payload(nlh);
 	bool mine, good;
 
 	if (nlh->nlmsg_type != RTM_NEWTFILTER || mnl_nlmsg_get_payload_len(nlh) < sizeof(*t) ||
 	    t->tcm_ifindex != (int)s->ifindex)
 		return MNL_CB_OK;
-	if (mnl_attr_parse(nlh, sizeof(*t), fo_tc_table_cb, &table) < 0)
+	if (fo_tc_parse_attrs(nlh, sizeof(*t), tb, TCA_MAX) < 0)
 		return MNL_CB_ERROR;
 	s->total++;
 	if (TC_H_MAJ(t->tcm_info) >> 16 != FO_TC_PRIO ||

@@ -61,4 +61,17 @@ int fo_tc_redirect_remove(const char *syn_ifname, const char *tap_ifname, char *
 int fo_tc_redirect_check(const char *syn_ifname, const char *tap_ifname, bool *installed, char *err,
 			 size_t errlen);
 
+struct nlattr;
+struct nlmsghdr;
+
+/*
+ * The attributes of a netlink message (after its hdrlen-byte header) or of
+ * a nested attribute into tb[0..max], NULL where absent; newer attribute
+ * types are skipped. Pure parsing of the given memory: safe in the
+ * guardian after fork(). fo_tc_parse_attrs returns -1 on a malformed one.
+ */
+void fo_tc_parse_nested(const struct nlattr *nest, const struct nlattr **tb, unsigned int max);
+int fo_tc_parse_attrs(const struct nlmsghdr *nlh, size_t hdrlen, const struct nlattr **tb,
+		      unsigned int max);
+
 #endif /* FAILOVER_TC_H */
