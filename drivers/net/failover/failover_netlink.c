@@ -196,10 +196,14 @@ fo_netlink_open(struct fo_private *priv)
 	fd = mnl_socket_get_fd(fnl->nl);
 	fnl->intr = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
 	if (fnl->intr == NULL || rte_intr_type_set(fnl->intr, RTE_INTR_HANDLE_EXT) != 0 ||
-	    rte_intr_fd_set(fnl->intr, fd) != 0 ||
-	    rte_intr_callback_register(fnl->intr, fo_netlink_event, priv) != 0)
+	    rte_intr_fd_set(fnl->intr, fd) != 0)
 		goto fail;
+	/* Before the callback: the first event may come before register returns. */
 	priv->netlink = fnl;
+	if (rte_intr_callback_register(fnl->intr, fo_netlink_event, priv) != 0) {
+		priv->netlink = NULL;
+		goto fail;
+	}
 	return 0;
 fail:
 	FO_LOG(WARNING, priv, "no rtnetlink link events (%s): kernel link changes are polled",
