@@ -215,10 +215,16 @@ tc_filters() { # filters (any hook, any device) in the guest
 	echo "$n"
 }
 
-snapshot() { # name: fds, tc filters, mbufs in use (after a dump_mempool)
+# testpmd's command: "dump_mempool" up to 24.11, "dump mempool" from 25.11 on.
+case $(pkg-config --modversion libdpdk 2>/dev/null) in
+2[0-4].* | '') dump_mempool=dump_mempool ;;
+*) dump_mempool="dump mempool" ;;
+esac
+
+snapshot() { # name: fds, tc filters, mbufs in use (after a dump of the mbuf pool)
 	local n
 	n=$(grep -c 'total_cache_count' "$log" || true)
-	cmd dump_mempool
+	cmd "$dump_mempool"
 	for ((i = 0; i < 40; i++)); do
 		[ "$(grep -c 'total_cache_count' "$log" || true)" -gt "$n" ] && break
 		sleep 0.05
