@@ -115,7 +115,7 @@ class Gen:
         self.active = 0
         self.switches = []
         self.pending = []                # (reason, target) from signals
-        self.children = []
+        self.children = []               # (process, switch event)
         self.t0 = 0
 
     def reopen(self, idx):
@@ -146,8 +146,19 @@ class Gen:
         self.switches.append(ev)
         if self.a.switch_cmd:
             env = dict(os.environ, FO_FROM=ev["from"], FO_TO=ev["to"])
-            self.children.append(subprocess.Popen(
-                ["sh", "-c", self.a.switch_cmd], env=env))
+            self.children.append((subprocess.Popen(
+                ["sh", "-c", self.a.switch_cmd], env=env), ev))
+
+    def reap(self):
+        """Notes the first frame sent after each switch command returned:
+        until then the old state (e.g. an interface still up) may hold."""
+        for c, ev in self.children:
+            if "cmd_done_seq" in ev or c.poll() is None:
+                continue
+            ev["cmd_done_seq"] = self.sent
+            ev["cmd_done_ms"] = round(
+                (time.perf_counter_ns() - self.t0) / 1e6 -
+                ev["t_ns"] / 1e6, 3)
 
     def drain(self, idx, sock):
         ev_seq, ev_ns, ev_if = self.ev_seq, self.ev_ns, self.ev_if
@@ -212,6 +223,7 @@ class Gen:
             while self.pending:
                 reason, target = self.pending.pop(0)
                 self.switch(reason, target, now)
+            self.reap()
             if self.sent < self.cap:
                 # Catch up to where the fixed rate says we should be.
                 due = min(int((now - t0) / period) + 1, self.cap)
@@ -252,11 +264,12 @@ class Gen:
         for i, s in enumerate(self.socks):
             self.drain(i, s)
         self.t_end = time.perf_counter_ns()
-        for c in self.children:
+        for c, _ in self.children:
             try:
                 c.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 c.kill()
+        self.reap()
         signal.signal(signal.SIGUSR1, signal.SIG_IGN)
         signal.signal(signal.SIGUSR2, signal.SIG_IGN)
 
@@ -346,6 +359,8 @@ class Gen:
             "t_ms": round(sw["t_ns"] / 1e6, 3),
             "reason": sw["reason"], "from": sw["from"], "to": sw["to"],
             "seq": sw["seq"],
+            "cmd_done_seq": sw.get("cmd_done_seq"),
+            "cmd_done_ms": sw.get("cmd_done_ms"),
             "first_echo_ms": first,
             "first_echo_new_send_ms": None if first_new is None else
             round((first_new - at) / 1e6, 3),
