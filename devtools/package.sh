@@ -60,8 +60,9 @@ log "dpkg-buildpackage in the $code root (DPDK $release)"
 	tail -40 "$root$work/build.log"
 	die "dpkg-buildpackage failed in the $code root: see $root$work/build.log"
 }
-"$rr" run "$code" sh -c "cd $work && lintian --fail-on error *.changes" >"$root$work/lintian.log" 2>&1
-lint=$?
+lint=0
+"$rr" run "$code" sh -c "cd $work && lintian --fail-on error *.changes" >"$root$work/lintian.log" 2>&1 ||
+	lint=$?
 cat "$root$work/lintian.log"
 [ "$lint" -eq 0 ] || die "lintian reports errors (above)"
 

@@ -9,6 +9,9 @@
 #  - then each Debian root of devtools/release-root.sh (trixie: 24.11, sid:
 #    25.11): the driver SDK headers (devtools/setup.sh inside the root), a
 #    -Werror build inside the root, and every suite there;
+#  - the Debian packages of each release (devtools/package.sh, bookworm's
+#    too), installed and used in a clean copy of its root
+#    (test/pkg/test_packages.sh);
 #  - DPDK 23.11, which no Debian root here has: compile only, -Werror
 #    (devtools/check-compile.sh);
 #  - that a removed root leaves the host untouched.
@@ -121,6 +124,42 @@ run_release() {
 for code in $releases; do
 	run_release "$code"
 done
+
+# The Debian packages of one release (devtools/package.sh, in its root),
+# installed and used in a clean copy of that root (test/pkg/test_packages.sh):
+# each of its checks counts.
+packages() {
+	local code=$1 release=$2 out rc
+	step "$code: Debian packages for DPDK $release"
+	if ! out=$(devtools/release-root.sh ensure "$code" 2>&1); then
+		echo "$out"
+		result "SKIP $code: packages: no $code root: $(echo "$out" | tail -1)"
+		return
+	fi
+	if ! DPDK_SRC=$dpdk_src bash devtools/package.sh --release "$release"; then
+		result "FAIL $code: devtools/package.sh --release $release"
+		return
+	fi
+	out=$(bash test/pkg/test_packages.sh "$code" 2>&1)
+	rc=$?
+	echo "$out"
+	if [ "$rc" -eq 77 ]; then
+		result "SKIP $code: packages: $(echo "$out" | tail -1)"
+		return
+	fi
+	echo "$out" | sed -n 's/^ok: /PASS packages: /p; s/^FAIL: /FAIL packages: /p' >>"$results"
+	[ "$rc" -eq 0 ] || echo "$out" | grep -q '^FAIL: ' || result "FAIL $code: packages: test_packages.sh exited $rc"
+}
+
+if [ -n "$releases" ]; then
+	packages bookworm 22.11
+	for code in $releases; do
+		case $code in
+		trixie) packages trixie 24.11 ;;
+		sid) packages sid 25.11 ;;
+		esac
+	done
+fi
 
 step "DPDK 23.11: compile only (no Debian root has it)"
 out=$(bash devtools/check-compile.sh --tag v23.11 ${dpdk_src:+--dpdk-src "$dpdk_src"} 2>&1)

@@ -24,6 +24,7 @@ check() { # description, command...
 	else
 		echo "FAIL: $code: $what"
 		fails=$((fails + 1))
+		return 1
 	fi
 }
 
@@ -86,8 +87,9 @@ inroot sh -c "timeout 60 /root/fwd -l 0 --no-huge -m 256 --no-pci --file-prefix 
 	>"$scratch/app.log" 2>&1
 check "it runs a failover port (status through rte_pmd_failover.h, frames echoed)" \
 	grep -Eq '^port 0: [1-9][0-9]* frames echoed' "$scratch/app.log" || tail -20 "$scratch/app.log"
+linked=$(inroot sh -c 'ldd /root/fwd' 2>/dev/null)
 check "the application is not linked to a shared librte_net_failover" \
-	test -z "$(inroot sh -c 'ldd /root/fwd' 2>/dev/null | grep librte_net_failover)"
+	test -n "$linked" -a -z "$(echo "$linked" | grep librte_net_failover)"
 
 inroot sh -c "dpkg -L librte-net-failover-dev" >"$scratch/files-dev" 2>/dev/null
 inroot dpkg -r librte-net-failover-dev >>"$scratch/remove.log" 2>&1
