@@ -41,13 +41,14 @@ fo_api_priv_primary(uint16_t port_id, int *err)
 static void
 fo_api_path(const struct fo_sub *sub, struct rte_pmd_failover_path_status *st)
 {
+	/* The count first: it is raised after the state it goes with. */
+	st->attach_count = __atomic_load_n(&sub->attach_count, __ATOMIC_ACQUIRE);
 	st->present = fo_sub_present(sub) && sub->state != FO_SUB_DRAINING &&
 		      !(__atomic_load_n(&sub->events, __ATOMIC_ACQUIRE) &
 			(FO_EV_GONE | FO_EV_DESTROYED));
 	st->started = fo_sub_started(sub);
 	st->link_up = sub->link_up;
 	st->port_id = sub->port_id != FO_NO_PORT ? sub->port_id : RTE_MAX_ETHPORTS;
-	st->attach_count = sub->attach_count;
 }
 
 FO_EXPORT int

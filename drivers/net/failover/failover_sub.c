@@ -311,9 +311,10 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *devar
 	sub->retry_ms = 0;
 	__atomic_fetch_and(&sub->events, ~(uint32_t)(FO_EV_GONE | FO_EV_DESTROYED), __ATOMIC_RELEASE);
 	fo_switch_unban(priv, sub);
-	sub->attach_count++;
 	fo_watch_start(priv, sub);
 	fo_sub_set_state(priv, sub, FO_SUB_PROBED);
+	/* After the state: a reader that sees the new count sees it probed. */
+	__atomic_fetch_add(&sub->attach_count, 1, __ATOMIC_RELEASE);
 	FO_LOG(INFO, priv, "%s %s attached as port %u (driver %s)", fo_sub_role(sub), sub->name,
 	       port, info.driver_name);
 	return 0;
