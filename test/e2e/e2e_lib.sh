@@ -297,6 +297,12 @@ e2e_seq_after_switch() {
 	e2e_get "d['switches'][$1]['seq'] + int(d['rate'] * $2 / 1000)"
 }
 
+# The same from when switch I's --switch-cmd returned (an 'ip link set' can
+# take 100 ms or more on a busy machine). e2e_seq_after_cmd I MS
+e2e_seq_after_cmd() {
+	e2e_get "(d['switches'][$1]['cmd_done_seq'] or d['switches'][$1]['seq']) + int(d['rate'] * $2 / 1000)"
+}
+
 # Asserts that at least PERMILLE ‰ of the frames with seq in [FROM, TO)
 # were echoed on IFACE. e2e_check_window LABEL FROM TO IFACE PERMILLE
 e2e_check_window() {

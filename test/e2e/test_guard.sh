@@ -207,7 +207,7 @@ admin_down | crash_admin)
 	e2e_phase loss --ifaces hvf0,hsyn0 --rate 10000 --duration 1.5 \
 		--switch-at 0.5 --switch-cmd 'ip link set hvf0 down' || finish "pktgen failed"
 	e2e_pktgen_report loss
-	e2e_check_window "via the TAP path after switch+100ms" "$(e2e_seq_after_switch 0 100)" end hsyn0 950
+	e2e_check_window "via the TAP path after the event+100ms" "$(e2e_seq_after_cmd 0 100)" end hsyn0 950
 	mark=$(e2e_log_mark)
 	cmd stop
 	cmd "port stop all"
