@@ -22,7 +22,7 @@ self=$(readlink -f "$0")
 # What building and testing needs inside a root (see devtools/setup.sh).
 root_pkgs="libdpdk-dev dpdk-dev dpdk meson ninja-build pkg-config gcc libc6-dev
 libmnl-dev libnuma-dev libbsd-dev libpcap-dev python3 iproute2 iputils-ping
-ca-certificates xz-utils git dpkg-dev"
+ca-certificates xz-utils git dpkg-dev openvswitch-switch-dpdk"
 
 log() { printf 'release-root: %s\n' "$*" >&2; }
 die() { printf 'release-root: error: %s\n' "$*" >&2; exit 1; }
@@ -150,6 +150,9 @@ apt_conf() {
 		[ "$code" = sid ] && echo 'Acquire::Check-Valid-Until "false";'
 	} >"$r/etc/apt/apt.conf.d/90net-failover"
 	printf 'deb %s %s main\n' "$(host_mirror)" "$code" >"$r/etc/apt/sources.list"
+	# No package may start a daemon in the root (openvswitch-switch would).
+	printf '#!/bin/sh\nexit 101\n' >"$r/usr/sbin/policy-rc.d"
+	chmod 755 "$r/usr/sbin/policy-rc.d"
 	rm -f "$r"/etc/apt/sources.list.d/*.sources
 }
 

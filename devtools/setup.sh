@@ -45,7 +45,8 @@ done
 # Packages; clang and its runtime (fuzzing) only where the version is known.
 . /etc/os-release
 pkgs="libdpdk-dev dpdk-dev dpdk libnuma-dev libbsd-dev libmnl-dev meson ninja-build
-pkg-config gcc iproute2 iputils-ping dpkg-dev xz-utils python3 git"
+pkg-config gcc iproute2 iputils-ping dpkg-dev xz-utils python3 git
+openvswitch-switch-dpdk"
 [ "${VERSION_CODENAME:-}" = bookworm ] && pkgs="$pkgs clang libclang-rt-14-dev"
 
 if [ "$install" = 1 ]; then
@@ -59,7 +60,18 @@ if [ "$install" = 1 ]; then
 		export DEBIAN_FRONTEND=noninteractive
 		apt-get update -q >/dev/null
 		# shellcheck disable=SC2086
+		# Installing Open vSwitch must not start its daemons on this machine:
+		# the tests start their own. Only where no policy is set already.
+		if [ ! -e /usr/sbin/policy-rc.d ]; then
+			printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+			chmod 755 /usr/sbin/policy-rc.d
+			trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+		fi
 		apt-get install -y -q --no-install-recommends $missing >/dev/null
+		if trap -p EXIT | grep -q policy-rc.d; then
+			rm -f /usr/sbin/policy-rc.d
+			trap - EXIT
+		fi
 	fi
 fi
 
