@@ -66,10 +66,10 @@ ovs_cleanup() {
 
 # Whether this kernel has the multiq qdisc that net_tap sets up for rte_flow.
 multiq_available() {
-	ip -n "$TOPO_GUEST" link add fomq0 type dummy 2>/dev/null || return 0
 	local rc=0
+	ip -n "$TOPO_GUEST" link add fomq0 type veth peer name fomq1 || return 0
 	ip netns exec "$TOPO_GUEST" tc qdisc add dev fomq0 root multiq 2>/dev/null || rc=1
-	ip -n "$TOPO_GUEST" link del fomq0 2>/dev/null || true
+	ip -n "$TOPO_GUEST" link del fomq0 || true
 	return $rc
 }
 
