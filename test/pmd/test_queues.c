@@ -5,7 +5,7 @@
  * the port configured with 1/1, 1/2, 2/3 and 4/4 Rx/Tx queues carries
  * traffic on every queue, on each path, across a switch between them.
  * Frames are sent and read at the veth peers with a raw socket. One case
- * per process: test_queues CASE [SYSFS_TREE]. Needs root and a network
+ * per process: test_queues CASE [GEN_TREE_PY]. Needs root and a network
  * namespace of its own (in_netns.sh).
  */
 
@@ -46,7 +46,8 @@
 
 static struct rte_mempool *mp;
 static uint16_t fo_port;
-static const char *sysfs_tree;
+static const char *gen_tree;	/* test/e2e/gen_tree.py */
+static char tree_dir[PATH_MAX]; /* the generated sysfs tree, removed at exit */
 
 #define WAIT_UNTIL(cond, seconds)                                                      \
 	do {                                                                           \
@@ -291,17 +292,55 @@ stop_and_close(void)
 
 /* Traffic on every queue on the primary, the standby, and the primary again. */
 static void
-traffic_across_switch(uint16_t nb_rx, uint16_t nb_tx)
+traffic_across_switch(const char *primary_peer, const char *standby_peer, uint16_t nb_rx,
+		      uint16_t nb_tx)
 {
 	WAIT_UNTIL(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, 3);
 	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "on the primary");
-	traffic("fq_pp", nb_rx, nb_tx, 0);
+	traffic(primary_peer, nb_rx, nb_tx, 0);
 	CHECK(rte_pmd_failover_force(fo_port, RTE_PMD_FAILOVER_PATH_STANDBY) == 0, "force");
 	CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "on the standby");
-	traffic("fq_sp", nb_rx, nb_tx, 1000000);
+	traffic(standby_peer, nb_rx, nb_tx, 1000000);
 	CHECK(rte_pmd_failover_force(fo_port, RTE_PMD_FAILOVER_PATH_NONE) == 0, "unforce");
 	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "back on the primary");
-	traffic("fq_pp", nb_rx, nb_tx, 2000000);
+	traffic(primary_peer, nb_rx, nb_tx, 2000000);
+}
+
+/*
+ * A discovered pair: vf0 as an mlx5 VF (opened with AF_PACKET, the PCI
+ * device being absent) and syn0 as a netvsc held by the kernel (the TAP
+ * exception path), both created by the driver. Configured once with one
+ * queue pair and again with the counts under test: the AF_PACKET
+ * sub-device is created again with as many pairs as needed.
+ */
+static void
+discovered_case(uint16_t nb_rx, uint16_t nb_tx)
+{
+	char dir[] = "/tmp/foq-tree-XXXXXX";
+	struct rte_eth_dev_info info;
+	char cmd[PATH_MAX * 2];
+
+	CHECK(gen_tree != NULL, "usage: test_queues discovered_* GEN_TREE_PY");
+	sh("ip link add vf0 type veth peer name hvf0 && ip link add syn0 type veth peer name hsyn0"
+	   " && ip link set vf0 address 02:00:00:00:0f:02 && ip link set syn0 address 02:00:00:00:0f:02"
+	   " && for i in vf0 hvf0 syn0 hsyn0; do ip link set $i up; done");
+	CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+	snprintf(tree_dir, sizeof(tree_dir), "%s", dir);
+	snprintf(cmd, sizeof(cmd), "python3 %s %s/sys 02:00:00:00:0f:02 %u %u", gen_tree, dir,
+		 if_nametoindex("syn0"), if_nametoindex("vf0"));
+	sh(cmd);
+	snprintf(cmd, sizeof(cmd), "sysfs=%s/sys,poll_ms=10", dir);
+	CHECK(rte_vdev_init("net_failover0", cmd) == 0, "%s", cmd);
+	CHECK(rte_eth_dev_get_port_by_name("net_failover0", &fo_port) == 0, "port");
+	CHECK(rte_eth_dev_info_get(fo_port, &info) == 0, "info");
+	CHECK(info.max_rx_queues == 16 && info.max_tx_queues == 16,
+	      "sub-devices the driver creates do not limit the port (%u/%u)", info.max_rx_queues,
+	      info.max_tx_queues);
+	configure(1, 1);
+	configure(nb_rx, nb_tx);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	traffic_across_switch("hvf0", "hsyn0", nb_rx, nb_tx);
+	stop_and_close();
 }
 
 /* Sub-devices the application names, with as many queue pairs as the port needs. */
@@ -325,7 +364,7 @@ explicit_case(uint16_t nb_rx, uint16_t nb_tx)
 	      info.max_rx_queues, info.max_tx_queues, pairs);
 	configure(nb_rx, nb_tx);
 	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
-	traffic_across_switch(nb_rx, nb_tx);
+	traffic_across_switch("fq_pp", "fq_sp", nb_rx, nb_tx);
 	stop_and_close();
 }
 
@@ -353,7 +392,7 @@ case_limit(void)
 	CHECK(rte_eth_dev_configure(fo_port, 1, 2, &conf) == -EINVAL, "1/2 refused at configure");
 	configure(1, RTE_MIN(2, info.max_tx_queues)); /* as OVS asks: capped */
 	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
-	traffic_across_switch(1, 1);
+	traffic_across_switch("fq_pp", "fq_sp", 1, 1);
 	stop_and_close();
 }
 
@@ -423,6 +462,30 @@ case_explicit_4x4(void)
 	explicit_case(4, 4);
 }
 
+static void
+case_discovered_1x1(void)
+{
+	discovered_case(1, 1);
+}
+
+static void
+case_discovered_1x2(void)
+{
+	discovered_case(1, 2);
+}
+
+static void
+case_discovered_2x3(void)
+{
+	discovered_case(2, 3);
+}
+
+static void
+case_discovered_4x4(void)
+{
+	discovered_case(4, 4);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -431,6 +494,10 @@ static const struct {
 	{"explicit_1x2", case_explicit_1x2},
 	{"explicit_2x3", case_explicit_2x3},
 	{"explicit_4x4", case_explicit_4x4},
+	{"discovered_1x1", case_discovered_1x1},
+	{"discovered_1x2", case_discovered_1x2},
+	{"discovered_2x3", case_discovered_2x3},
+	{"discovered_4x4", case_discovered_4x4},
 	{"limit", case_limit},
 	{"refuse", case_refuse},
 };
@@ -455,6 +522,13 @@ remove_runtime_dir(void)
 	}
 	closedir(d);
 	rmdir(runtime_dir);
+	if (tree_dir[0] != '\0') {
+		char cmd[PATH_MAX + 16];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tree_dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", tree_dir);
+	}
 }
 
 int
@@ -467,7 +541,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: %s CASE [SYSFS_TREE]\n", argv[0]);
 		return 2;
 	}
-	sysfs_tree = argc > 2 ? argv[2] : NULL;
+	gen_tree = argc > 2 ? argv[2] : NULL;
 	for (i = 0; i < RTE_DIM(cases); i++)
 		if (strcmp(cases[i].name, argv[1]) == 0)
 			break;
