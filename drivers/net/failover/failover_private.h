@@ -244,7 +244,8 @@ const char *fo_api_sub_state(uint16_t port_id, enum fo_path path);
 
 /* failover_secondary.c */
 extern const struct eth_dev_ops fo_secondary_ops;
-int fo_secondary_attach(const char *name);
+struct rte_vdev_device;
+int fo_secondary_attach(struct rte_vdev_device *vdev);
 int fo_dev_stop(struct rte_eth_dev *dev);
 int fo_dev_close(struct rte_eth_dev *dev);
 

@@ -90,7 +90,7 @@ fo_probe(struct rte_vdev_device *vdev)
 	int ret;
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
-		return fo_secondary_attach(name);
+		return fo_secondary_attach(vdev);
 	if (fo_args_parse(rte_vdev_device_args(vdev), &args, err, sizeof(err)) < 0) {
 		rte_log(RTE_LOG_ERR, fo_logtype, "net_failover %s: bad devargs: %s\n", name, err);
 		return -EINVAL;
