@@ -30,6 +30,7 @@
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_ip.h>
+#include <rte_log.h>
 #include <rte_mbuf.h>
 #include <rte_udp.h>
 
@@ -378,8 +379,14 @@ case_limit(void)
 {
 	struct rte_eth_dev_info info;
 	struct rte_eth_conf conf = {0};
+	char *log = NULL;
+	size_t log_len = 0;
+	FILE *stream = open_memstream(&log, &log_len);
 
+	CHECK(stream != NULL, "memstream");
 	veths_add();
+	/* What the driver says about the primary's limit, as an operator reads it. */
+	rte_openlog_stream(stream);
 	CHECK(rte_vdev_init("net_failover0",
 			    "primary=(net_af_packet0,iface=fq_p),"
 			    "standby=(net_af_packet1,iface=fq_s,qpairs=4),poll_ms=10") == 0,
@@ -390,6 +397,11 @@ case_limit(void)
 	      "dev_infos_get: %u/%u, the primary has one queue pair", info.max_rx_queues,
 	      info.max_tx_queues);
 	CHECK(rte_eth_dev_configure(fo_port, 1, 2, &conf) == -EINVAL, "1/2 refused at configure");
+	rte_openlog_stream(NULL);
+	fclose(stream);
+	CHECK(log != NULL && strstr(log, "primary net_af_packet0 has 1 Rx / 1 Tx queues") != NULL,
+	      "the log names the primary and its limit:\n%s", log != NULL ? log : "");
+	free(log);
 	configure(1, RTE_MIN(2, info.max_tx_queues)); /* as OVS asks: capped */
 	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
 	traffic_across_switch("fq_pp", "fq_sp", 1, 1);

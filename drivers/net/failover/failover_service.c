@@ -132,7 +132,8 @@ fo_service_next_due(struct fo_private *priv)
 			 !fo_queues_refused(sub))
 			due = RTE_MIN(due, sub->retry_at_ns);
 	}
-	if (priv->discover && !fo_sub_present(fo_sub_of(priv, FO_PATH_PRIMARY)))
+	if (priv->discover && !fo_sub_present(fo_sub_of(priv, FO_PATH_PRIMARY)) &&
+	    !fo_queues_refused(fo_sub_of(priv, FO_PATH_PRIMARY)))
 		due = RTE_MIN(due, priv->next_rescan_ns);
 	return due;
 }

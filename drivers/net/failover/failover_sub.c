@@ -250,7 +250,7 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *plann
 		if (log)
 			rte_log(level, fo_logtype,
 				"net_failover %s: %s sub-device \"%s\": no bus or driver knows this device\n",
-				priv->name, fo_sub_role(sub), devargs);
+				priv->name, fo_sub_role(sub), planned);
 		return ret;
 	}
 	strlcpy(sub->name, da.name, sizeof(sub->name));
@@ -264,7 +264,7 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *plann
 	if (!fo_sub_exists(sub, devargs, why, sizeof(why))) {
 		if (log)
 			rte_log(level, fo_logtype, "net_failover %s: %s sub-device \"%s\": %s\n",
-				priv->name, fo_sub_role(sub), devargs, why);
+				priv->name, fo_sub_role(sub), planned, why);
 		return -ENODEV;
 	}
 
@@ -281,7 +281,7 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *plann
 		if (log)
 			rte_log(level, fo_logtype,
 				"net_failover %s: %s sub-device \"%s\" did not probe: %s\n",
-				priv->name, fo_sub_role(sub), devargs, rte_strerror(-ret));
+				priv->name, fo_sub_role(sub), planned, rte_strerror(-ret));
 		return ret;
 	}
 	port = fo_sub_find_port(sub->name);
