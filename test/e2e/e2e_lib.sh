@@ -82,13 +82,14 @@ e2e_start_testpmd() {
 	# A fifo of an earlier (killed) testpmd of this test may still be there.
 	rm -f "$E2E_TMP/stdin"
 	mkfifo "$E2E_TMP/stdin"
-	# E2E_EAL_EXTRA: more EAL arguments (word-split), e.g. a log level.
+	# E2E_EAL_EXTRA: more EAL arguments (word-split), e.g. a log level;
+	# E2E_TPMD_EXTRA: more testpmd arguments, e.g. queue counts.
 	# shellcheck disable=SC2086
 	ip netns exec "$TOPO_GUEST" timeout -k 5 110 stdbuf -oL -eL dpdk-testpmd -l 0,1 \
 		--no-huge -m 512 --no-pci --file-prefix "$E2E_PREFIX" \
 		-d "$E2E_SO" --vdev "$vdev" --log-level=lib.eal:warning ${E2E_EAL_EXTRA:-} -- \
 		--forward-mode=macswap --port-topology=loop --nb-cores=1 \
-		--total-num-mbufs=8192 \
+		--total-num-mbufs=8192 ${E2E_TPMD_EXTRA:-} \
 		<"$E2E_TMP/stdin" >"$E2E_TMP/testpmd.log" 2>&1 &
 	E2E_TPMD_PID=$!
 	exec 7>"$E2E_TMP/stdin"

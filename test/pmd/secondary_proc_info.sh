@@ -69,6 +69,27 @@ expect "^primary_present: 1" "the failover status, from the secondary"
 expect "^primary_rx_packets: [1-9][0-9]*" "per-path counters, from the secondary"
 expect "^active_path: 1" "active path: primary"
 
+# Other queue counts (2 Rx, 3 Tx): the secondary reads the port as it is
+# now, per-queue counters and queue information included (--show-port:
+# rte_eth_dev_info_get reads the driver's name through the port's device).
+for c in stop "port stop all" "port config all rxq 2" "port config all txq 3" \
+	"port start all" start; do
+	echo "$c" >&3
+done
+for _ in $(seq 100); do
+	[ "$(grep -c "io packet forwarding" "$work/primary")" -ge 2 ] && break
+	sleep 0.1
+done
+sleep 0.5
+proc_info --stats || { echo "FAIL: dpdk-proc-info --stats exited with $?"; fail=1; }
+expect "RX-packets: [1-9][0-9]*" "counters after the queue counts changed"
+proc_info --xstats || { echo "FAIL: dpdk-proc-info --xstats exited with $?"; fail=1; }
+expect "^rx_q1_packets: [0-9]+" "per-queue counters of the new Rx queue"
+expect "^tx_q2_packets: [0-9]+" "per-queue counters of the new Tx queue"
+proc_info --show-port || { echo "FAIL: dpdk-proc-info --show-port exited with $?"; fail=1; }
+expect "-- 1 descriptors [0-9]+ mempool" "Rx queue 1, from the secondary"
+expect "-- 2 descriptors [0-9]+ thresh" "Tx queue 2, from the secondary"
+
 echo stop >&3
 echo quit >&3
 exec 3>&-

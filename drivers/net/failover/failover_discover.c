@@ -272,7 +272,8 @@ fo_discover_refresh(struct fo_private *priv)
 	uint64_t now = fo_now_ns();
 	size_t i;
 
-	if (!priv->discover || fo_sub_present(vf)) {
+	/* A VF left out for too few queues waits for the next configure. */
+	if (!priv->discover || fo_sub_present(vf) || fo_queues_refused(vf)) {
 		priv->rescan_ms = 0;
 		return;
 	}

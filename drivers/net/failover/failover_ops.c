@@ -30,12 +30,18 @@
 		}                                                                          \
 	} while (0)
 
-/* One capability profile, whichever sub-devices are present. */
+/*
+ * One capability profile, whichever sub-devices are present; the queue
+ * counts less what a present sub-device the application named cannot give
+ * (failover_queues.c).
+ */
 int
 fo_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 {
-	info->max_rx_queues = FO_MAX_QUEUES;
-	info->max_tx_queues = FO_MAX_QUEUES;
+	struct fo_private *priv = dev->data->dev_private;
+
+	info->max_rx_queues = __atomic_load_n(&priv->max_rxq, __ATOMIC_RELAXED);
+	info->max_tx_queues = __atomic_load_n(&priv->max_txq, __ATOMIC_RELAXED);
 	info->max_mac_addrs = FO_MAX_MACS;
 	info->min_mtu = RTE_ETHER_MIN_MTU;
 	info->max_mtu = FO_MAX_MTU;
@@ -66,6 +72,11 @@ fo_dev_configure(struct rte_eth_dev *dev)
 	int ret = 0;
 
 	fo_lock(priv);
+	ret = fo_queues_configure(priv);
+	if (ret < 0) {
+		fo_unlock(priv);
+		return ret;
+	}
 	for (i = 0; i < FO_RETA_SIZE; i++)
 		if (j->reta[i] >= dev->data->nb_rx_queues)
 			j->reta_set = false;
@@ -278,6 +289,8 @@ fo_dev_reset(struct rte_eth_dev *dev)
 	fo_lock(priv);
 	FO_FOREACH_SUB(priv, sub) {
 		fo_sub_detach(priv, sub, "port reset");
+		sub->refused_rxq = 0;
+		sub->refused_txq = 0;
 		if (sub->devargs[0] != '\0')
 			fo_sub_attach(priv, sub);
 	}

@@ -35,6 +35,12 @@ extern int fo_logtype;
 #define FO_PATHS_ACTIVE(r) ((uint16_t)((r) >> 16))
 #define FO_PATHS_OTHER(r) ((uint16_t)((r) & 0xffffu))
 #define FO_PATHS_NONE FO_PATHS(FO_NO_PORT, FO_NO_PORT)
+/*
+ * In an Rx queue's paths: this sub-device has Rx queues beyond the port's
+ * count that this queue polls too (failover_queues.c). Ports below it and
+ * FO_NO_PORT above, so the common burst tests both with one compare.
+ */
+#define FO_PORT_SPREAD 0x8000u
 
 struct fo_private;
 
@@ -51,6 +57,7 @@ struct fo_queue {
 	uint32_t other_pace;
 	bool other_busy; /* the other path delivered when last polled */
 	bool other_turn; /* while both deliver: the other path is asked first */
+	uint16_t spread_turn; /* which of a spread path's queues is asked first */
 	const uint64_t *qs_token; /* the control path's grace-period counter */
 	uint64_t qs_seen;         /* token seen by the last burst, | FO_QS_QUIET once over */
 } __rte_cache_aligned;
@@ -88,6 +95,13 @@ enum fo_sub_state {
 /* Port-wide events (fo_private.events). */
 #define FO_EV_RESCAN 0x1 /* look for the VF now */
 
+/* How a sub-device's queue counts follow the port's (failover_queues.c). */
+enum fo_qkind {
+	FO_QKIND_EXACT = 0, /* the port's counts */
+	FO_QKIND_ALL_RX,    /* every Rx queue it has (net_af_packet) */
+	FO_QKIND_PAIRS,     /* max of both, for both (net_tap) */
+};
+
 /* One sub-device: the primary (the VF's path) or the standby (the synthetic NIC's). */
 struct fo_sub {
 	struct fo_private *priv;
@@ -124,6 +138,13 @@ struct fo_sub {
 	uint64_t replay_mismatches;
 	uint32_t verify; /* FO_VERIFY_* items replayed, to read back */
 	struct fo_counters seen; /* raw counters at the last fold */
+	/* Queues (failover_queues.c), learnt at attach. */
+	bool sized;           /* created by the driver with the queue pairs it needs */
+	enum fo_qkind qkind;
+	uint16_t max_rxq;
+	uint16_t max_txq;
+	uint16_t refused_rxq; /* too few queues for these port counts: left absent */
+	uint16_t refused_txq;
 };
 
 static inline bool
@@ -198,6 +219,8 @@ struct fo_private {
 	uint32_t rescan_ms;       /* back-off of the VF search */
 	struct fo_netlink *netlink;
 	bool uevents;             /* EAL device event callback registered */
+	uint16_t max_rxq;         /* what dev_infos_get reports (failover_queues.c) */
+	uint16_t max_txq;
 	uint64_t qs_token __rte_cache_aligned;
 };
 
@@ -221,7 +244,8 @@ const char *fo_api_sub_state(uint16_t port_id, enum fo_path path);
 
 /* failover_secondary.c */
 extern const struct eth_dev_ops fo_secondary_ops;
-int fo_secondary_attach(const char *name);
+struct rte_vdev_device;
+int fo_secondary_attach(struct rte_vdev_device *vdev);
 int fo_dev_stop(struct rte_eth_dev *dev);
 int fo_dev_close(struct rte_eth_dev *dev);
 
@@ -312,6 +336,20 @@ void fo_uevent_close(struct fo_private *priv);
 void fo_netdev_prepare(struct fo_private *priv, struct fo_sub *sub, const char *devargs);
 void fo_netdev_restore(struct fo_private *priv, struct fo_sub *sub);
 void fo_netdev_guard_tc(struct fo_private *priv, struct fo_sub *sub, bool installing);
+
+/* failover_queues.c */
+void fo_queues_learn(struct fo_private *priv, struct fo_sub *sub);
+void fo_queues_limits_update(struct fo_private *priv);
+void fo_queues_plan(const struct fo_private *priv, const struct fo_sub *sub, uint16_t *nb_rx,
+		    uint16_t *nb_tx);
+int fo_queues_check(struct fo_private *priv, const struct fo_sub *sub, const char *what);
+uint16_t fo_queues_pairs(const struct fo_private *priv);
+void fo_queues_devargs(const struct fo_private *priv, const char *devargs, char *out,
+		       size_t len);
+uint32_t fo_queues_rx_paths(struct fo_private *priv, uint32_t paths, uint16_t qid);
+int fo_queues_configure(struct fo_private *priv);
+bool fo_queues_refuse(struct fo_private *priv, struct fo_sub *sub);
+bool fo_queues_refused(const struct fo_sub *sub);
 
 /* failover_flow.c */
 int fo_flow_ops_get(struct rte_eth_dev *dev, const struct rte_flow_ops **ops);

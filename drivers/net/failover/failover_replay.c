@@ -49,6 +49,7 @@ fo_replay_configure(struct fo_private *priv, struct fo_sub *sub)
 	struct fo_journal *j = &priv->journal;
 	struct rte_eth_dev_info info;
 	struct rte_eth_conf conf = data->dev_conf;
+	uint16_t nb_rx, nb_tx;
 	uint32_t flags;
 	uint16_t i;
 	int ret;
@@ -79,15 +80,16 @@ fo_replay_configure(struct fo_private *priv, struct fo_sub *sub)
 	conf.intr_conf.rmv = !!(flags & RTE_ETH_DEV_INTR_RMV);
 	conf.intr_conf.rxq = 0;
 
-	ret = rte_eth_dev_configure(sub->port_id, data->nb_rx_queues, data->nb_tx_queues, &conf);
+	fo_queues_plan(priv, sub, &nb_rx, &nb_tx);
+	ret = rte_eth_dev_configure(sub->port_id, nb_rx, nb_tx, &conf);
 	if (ret < 0) {
 		FO_LOG(ERR, priv, "%s %s: configure with %u rx / %u tx queues failed: %s",
-		       fo_rules_path_name(sub->path), sub->name, data->nb_rx_queues,
-		       data->nb_tx_queues, rte_strerror(-ret));
+		       fo_rules_path_name(sub->path), sub->name, nb_rx, nb_tx, rte_strerror(-ret));
 		return ret;
 	}
-	for (i = 0; i < data->nb_rx_queues && i < FO_MAX_QUEUES; i++) {
-		struct fo_rxq_conf *q = &j->rxq[i];
+	/* Queues beyond the port's take the set-up of the port queue that polls them. */
+	for (i = 0; i < nb_rx && i < FO_MAX_QUEUES; i++) {
+		struct fo_rxq_conf *q = &j->rxq[i % data->nb_rx_queues];
 		struct rte_eth_rxconf rxconf;
 
 		if (!q->set)
@@ -103,8 +105,8 @@ fo_replay_configure(struct fo_private *priv, struct fo_sub *sub)
 			return ret;
 		}
 	}
-	for (i = 0; i < data->nb_tx_queues && i < FO_MAX_QUEUES; i++) {
-		struct fo_txq_conf *q = &j->txq[i];
+	for (i = 0; i < nb_tx && i < FO_MAX_QUEUES; i++) {
+		struct fo_txq_conf *q = &j->txq[i % data->nb_tx_queues];
 		struct rte_eth_txconf txconf;
 
 		if (!q->set)

@@ -36,6 +36,34 @@ fo_queue_leave(struct fo_queue *q, uint64_t token)
 }
 
 /*
+ * One path's share of a burst. A port flagged FO_PORT_SPREAD has Rx queues
+ * beyond the failover port's count (failover_queues.c): this queue polls
+ * queue_id, queue_id + n, ... of it, starting one further each burst so
+ * that none waits behind a busy one.
+ */
+static __rte_always_inline uint16_t
+fo_rx_port(struct fo_queue *q, uint16_t port, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	uint16_t step, count, rounds, k, nb = 0;
+
+	if (likely(!(port & FO_PORT_SPREAD)))
+		return rte_eth_rx_burst(port, q->queue_id, pkts, nb_pkts);
+	port &= ~FO_PORT_SPREAD;
+	step = rte_eth_devices[q->port_id].data->nb_rx_queues;
+	count = rte_eth_devices[port].data->nb_rx_queues;
+	rounds = (count - q->queue_id + step - 1) / step;
+	q->spread_turn = q->spread_turn + 1 < rounds ? q->spread_turn + 1 : 0;
+	for (k = 0; k < rounds && nb < nb_pkts; k++) {
+		uint16_t r = q->spread_turn + k;
+
+		if (r >= rounds)
+			r -= rounds;
+		nb += rte_eth_rx_burst(port, q->queue_id + r * step, pkts + nb, nb_pkts - nb);
+	}
+	return nb;
+}
+
+/*
  * Hosts send broadcast, multicast and first packets of flows over the
  * synthetic path even while the VF is up: the other path is polled too,
  * every other_pace bursts while it is idle, since an idle poll can cost a
@@ -47,7 +75,7 @@ fo_queue_leave(struct fo_queue *q, uint64_t token)
  * whole to the path whose turn it is. Out of line: the common burst only
  * counts down.
  */
-static __rte_noinline uint16_t
+static uint16_t
 fo_rx_both(struct fo_queue *q, uint32_t paths, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
 	uint16_t active = FO_PATHS_ACTIVE(paths), other = FO_PATHS_OTHER(paths);
@@ -59,13 +87,27 @@ fo_rx_both(struct fo_queue *q, uint32_t paths, struct rte_mbuf **pkts, uint16_t 
 	q->other_turn = !q->other_turn;
 	share = nb_pkts >= 8 ? (nb_pkts / 2) & ~3u : nb_pkts;
 	if (first != FO_NO_PORT)
-		n = rte_eth_rx_burst(first, q->queue_id, pkts, share);
+		n = fo_rx_port(q, first, pkts, share);
 	if (second != FO_NO_PORT && nb_pkts > n && (share < nb_pkts || n == 0))
-		m = rte_eth_rx_burst(second, q->queue_id, pkts + n, nb_pkts - n);
+		m = fo_rx_port(q, second, pkts + n, nb_pkts - n);
 	/* Poll the other path again next burst while it delivers. */
 	q->other_busy = (other_first ? n : m) > 0;
 	q->other_countdown = q->other_busy ? 1 : q->other_pace;
 	return n + m;
+}
+
+/*
+ * Out of the common burst: the other path is due, no path is active, or
+ * the active one spreads over more queues than the port has.
+ */
+static __rte_noinline uint16_t
+fo_rx_slow(struct fo_queue *q, uint32_t paths, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	uint16_t active = FO_PATHS_ACTIVE(paths);
+
+	if (q->other_countdown != 0 && active != FO_NO_PORT)
+		return fo_rx_port(q, active, pkts, nb_pkts);
+	return fo_rx_both(q, paths, pkts, nb_pkts);
 }
 
 /*
@@ -85,10 +127,11 @@ fo_rx_common(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts, const bool s
 	uint16_t port_id = q->port_id;
 	uint16_t nb_rx, i;
 
-	if (likely(--q->other_countdown != 0 && active != FO_NO_PORT))
+	/* One compare: FO_NO_PORT and spread ports are both above the others. */
+	if (likely(--q->other_countdown != 0 && active < FO_PORT_SPREAD))
 		nb_rx = rte_eth_rx_burst(active, q->queue_id, pkts, nb_pkts);
 	else
-		nb_rx = fo_rx_both(q, paths, pkts, nb_pkts);
+		nb_rx = fo_rx_slow(q, paths, pkts, nb_pkts);
 
 	if (set_port) {
 		for (i = 0; i + 4 <= nb_rx; i += 4) {

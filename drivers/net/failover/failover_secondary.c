@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
+#include <bus_vdev_driver.h>
 #include <ethdev_driver.h>
 
 #include "failover_private.h"
@@ -34,8 +35,9 @@ const struct eth_dev_ops fo_secondary_ops = {
 };
 
 int
-fo_secondary_attach(const char *name)
+fo_secondary_attach(struct rte_vdev_device *vdev)
 {
+	const char *name = rte_vdev_device_name(vdev);
 	struct rte_eth_dev *dev = rte_eth_dev_attach_secondary(name);
 
 	if (dev == NULL) {
@@ -43,6 +45,8 @@ fo_secondary_attach(const char *name)
 			"net_failover %s: the primary process has no such port\n", name);
 		return -ENODEV;
 	}
+	/* ethdev reads the driver's name through it (rte_eth_dev_info_get). */
+	dev->device = &vdev->device;
 	dev->dev_ops = &fo_secondary_ops;
 	dev->rx_pkt_burst = fo_secondary_no_burst;
 	dev->tx_pkt_burst = fo_secondary_no_burst;

@@ -128,10 +128,12 @@ fo_service_next_due(struct fo_private *priv)
 	FO_FOREACH_SUB(priv, sub) {
 		if (sub->state == FO_SUB_DRAINING)
 			due = RTE_MIN(due, fo_now_ns() + FO_SERVICE_DRAIN_US * 1000ull);
-		else if (!fo_sub_present(sub) && sub->devargs[0] != '\0')
+		else if (!fo_sub_present(sub) && sub->devargs[0] != '\0' &&
+			 !fo_queues_refused(sub))
 			due = RTE_MIN(due, sub->retry_at_ns);
 	}
-	if (priv->discover && !fo_sub_present(fo_sub_of(priv, FO_PATH_PRIMARY)))
+	if (priv->discover && !fo_sub_present(fo_sub_of(priv, FO_PATH_PRIMARY)) &&
+	    !fo_queues_refused(fo_sub_of(priv, FO_PATH_PRIMARY)))
 		due = RTE_MIN(due, priv->next_rescan_ns);
 	return due;
 }
@@ -163,7 +165,8 @@ fo_service_run(struct fo_private *priv)
 	FO_FOREACH_SUB(priv, sub) {
 		if (sub->devargs[0] == '\0')
 			continue;
-		if (!fo_sub_present(sub) && fo_sub_attach_due(sub, now))
+		if (!fo_sub_present(sub) && fo_sub_attach_due(sub, now) &&
+		    !fo_queues_refused(sub))
 			fo_sub_attach(priv, sub);
 		if (fo_sub_ready(sub) || sub->state == FO_SUB_PROBED)
 			fo_sub_bring_up(priv, sub);

@@ -104,6 +104,30 @@ fo_stats_unlock(struct fo_private *priv)
 	pthread_mutex_unlock(&priv->stats_lock);
 }
 
+/*
+ * Rx queues of a sub-device beyond the port's n were polled by port queue
+ * i % n (failover_queues.c): their counters are that queue's.
+ */
+static void
+fo_stats_fold_spread(uint16_t n, struct fo_counters *c)
+{
+#if FO_QSTATS_APART
+	struct eth_queue_stats *q = &c->q;
+#else
+	struct rte_eth_stats *q = &c->st;
+#endif
+	unsigned int i;
+
+	if (n == 0)
+		return;
+	for (i = n; i < RTE_ETHDEV_QUEUE_STAT_CNTRS; i++) {
+		q->q_ipackets[i % n] += q->q_ipackets[i];
+		q->q_ibytes[i % n] += q->q_ibytes[i];
+		q->q_ipackets[i] = 0;
+		q->q_ibytes[i] = 0;
+	}
+}
+
 int
 fo_stats_get(FO_STATS_GET_PARAMS)
 {
@@ -114,6 +138,7 @@ fo_stats_get(FO_STATS_GET_PARAMS)
 	fo_stats_total(priv, path, &total);
 	if (locked)
 		fo_stats_unlock(priv);
+	fo_stats_fold_spread(dev->data->nb_rx_queues, &total);
 	fo_counters_put(&total, stats, FO_STATS_GET_QSTATS);
 	return 0;
 }

@@ -58,6 +58,8 @@ fo_sub_set_state(struct fo_private *priv, struct fo_sub *sub, enum fo_sub_state 
 	       sub->name[0] != '\0' ? sub->name : "(none)", fo_sub_state_name(sub->state),
 	       fo_sub_state_name(state));
 	sub->state = state;
+	if (state == FO_SUB_ABSENT || state == FO_SUB_DRAINING)
+		fo_queues_limits_update(priv);
 }
 
 bool
@@ -229,23 +231,26 @@ fo_sub_rename(struct fo_private *priv, struct fo_sub *sub, const char *name)
  * of its port. Failures are logged at level, once per absence.
  */
 static int
-fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *devargs,
+fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *planned,
 		  uint32_t level)
 {
 	struct rte_devargs da;
 	struct rte_eth_dev_info info;
+	char devargs[FO_DEVARGS_MAX];
 	char why[128];
 	bool log = sub->probe_failures == 0;
 	uint16_t port;
 	int ret;
 
+	/* A netdev the driver opens itself gets the queue pairs the port needs. */
+	fo_queues_devargs(priv, planned, devargs, sizeof(devargs));
 	memset(&da, 0, sizeof(da));
 	ret = rte_devargs_parse(&da, devargs);
 	if (ret < 0) {
 		if (log)
 			rte_log(level, fo_logtype,
 				"net_failover %s: %s sub-device \"%s\": no bus or driver knows this device\n",
-				priv->name, fo_sub_role(sub), devargs);
+				priv->name, fo_sub_role(sub), planned);
 		return ret;
 	}
 	strlcpy(sub->name, da.name, sizeof(sub->name));
@@ -259,7 +264,7 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *devar
 	if (!fo_sub_exists(sub, devargs, why, sizeof(why))) {
 		if (log)
 			rte_log(level, fo_logtype, "net_failover %s: %s sub-device \"%s\": %s\n",
-				priv->name, fo_sub_role(sub), devargs, why);
+				priv->name, fo_sub_role(sub), planned, why);
 		return -ENODEV;
 	}
 
@@ -276,7 +281,7 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *devar
 		if (log)
 			rte_log(level, fo_logtype,
 				"net_failover %s: %s sub-device \"%s\" did not probe: %s\n",
-				priv->name, fo_sub_role(sub), devargs, rte_strerror(-ret));
+				priv->name, fo_sub_role(sub), planned, rte_strerror(-ret));
 		return ret;
 	}
 	port = fo_sub_find_port(sub->name);
@@ -294,7 +299,9 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *devar
 		return ret;
 	}
 	/* Through the TAP the link that matters is the synthetic netdev's. */
-	sub->via_tap = sub->tc_syn[0] != '\0' && devargs == sub->devargs;
+	sub->via_tap = sub->tc_syn[0] != '\0' && planned == sub->devargs;
+	sub->sized = priv->discover &&
+		     (sub->via_tap || strncmp(devargs, "net_af_packet", strlen("net_af_packet")) == 0);
 	if (sub->tc_syn[0] != '\0')
 		strlcpy(sub->ifname, sub->tc_syn, sizeof(sub->ifname));
 	else /* else keep what discovery said (a PCI VF's netdev) */
@@ -306,6 +313,7 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *devar
 	sub->port_id = port;
 	fo_stats_resync(priv, sub);
 	pthread_mutex_unlock(&priv->stats_lock);
+	fo_queues_learn(priv, sub);
 	sub->link_up = false;
 	sub->probe_failures = 0;
 	sub->retry_ms = 0;
@@ -408,9 +416,15 @@ fo_sub_bring_up(struct fo_private *priv, struct fo_sub *sub)
 	    !priv->dev->data->dev_configured)
 		return 0;
 	if (sub->state == FO_SUB_PROBED) {
+		if (fo_queues_refuse(priv, sub))
+			return 0;
 		ret = fo_replay_configure(priv, sub);
 		if (ret < 0)
 			return ret;
+		/* Its Rx queue count may differ from the last sub-device on its port id. */
+		pthread_mutex_lock(&priv->paths_lock);
+		priv->paths_stale = true;
+		pthread_mutex_unlock(&priv->paths_lock);
 		fo_replay_settings(priv, sub);
 		fo_sub_set_state(priv, sub, FO_SUB_CONFIGURED);
 	}

@@ -98,8 +98,8 @@ fo_switch_publish(struct fo_private *priv, const char *why)
 
 	for (i = 0; i < data->nb_rx_queues; i++)
 		if (data->rx_queues[i] != NULL)
-			__atomic_store_n(&((struct fo_queue *)data->rx_queues[i])->paths, paths,
-					 __ATOMIC_RELEASE);
+			__atomic_store_n(&((struct fo_queue *)data->rx_queues[i])->paths,
+					 fo_queues_rx_paths(priv, paths, i), __ATOMIC_RELEASE);
 	for (i = 0; i < data->nb_tx_queues; i++)
 		if (data->tx_queues[i] != NULL)
 			__atomic_store_n(&((struct fo_queue *)data->tx_queues[i])->paths, paths,

@@ -30,6 +30,8 @@ fo_priv_init(struct fo_private *priv, struct rte_eth_dev *dev, const char *name,
 	pthread_mutex_init(&priv->stats_lock, NULL);
 	rte_spinlock_init(&priv->inbox_lock);
 	priv->want_paths = FO_PATHS_NONE;
+	priv->max_rxq = FO_MAX_QUEUES;
+	priv->max_txq = FO_MAX_QUEUES;
 	priv->paths = FO_PATHS_NONE;
 	fo_journal_init(&priv->journal);
 	for (p = FO_PATH_PRIMARY; p <= FO_PATH_STANDBY; p++) {
@@ -88,7 +90,7 @@ fo_probe(struct rte_vdev_device *vdev)
 	int ret;
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
-		return fo_secondary_attach(name);
+		return fo_secondary_attach(vdev);
 	if (fo_args_parse(rte_vdev_device_args(vdev), &args, err, sizeof(err)) < 0) {
 		rte_log(RTE_LOG_ERR, fo_logtype, "net_failover %s: bad devargs: %s\n", name, err);
 		return -EINVAL;

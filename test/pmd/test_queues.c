@@ -1,0 +1,590 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * Queue counts of net_failover over AF_PACKET sub-devices on veth pairs:
+ * the port configured with 1/1, 1/2, 2/3 and 4/4 Rx/Tx queues carries
+ * traffic on every queue, on each path, across a switch between them.
+ * Frames are sent and read at the veth peers with a raw socket. One case
+ * per process: test_queues CASE [GEN_TREE_PY]. Needs root and a network
+ * namespace of its own (in_netns.sh).
+ */
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <rte_bus_vdev.h>
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_log.h>
+#include <rte_mbuf.h>
+#include <rte_udp.h>
+
+#include "fo_check.h"
+#include "rte_pmd_failover.h"
+
+#define NB_MBUF 4095
+#define BURST 32
+#define FLOWS 128	/* frames (one flow each) sent to the port per path */
+#define TX_PER_QUEUE 16 /* frames the port sends on each Tx queue */
+#define UDP_MARK 9999	/* destination port of the test's frames */
+#define HDRS \
+	(sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_udp_hdr))
+
+static struct rte_mempool *mp;
+static uint16_t fo_port;
+static const char *gen_tree;	/* test/e2e/gen_tree.py */
+static char tree_dir[PATH_MAX]; /* the generated sysfs tree, removed at exit */
+
+#define WAIT_UNTIL(cond, seconds)                                                      \
+	do {                                                                           \
+		uint64_t end_ = rte_get_timer_cycles() + (seconds)*rte_get_timer_hz(); \
+		while (!(cond) && rte_get_timer_cycles() < end_)                       \
+			rte_delay_us_sleep(1000);                                      \
+	} while (0)
+
+static void
+sh(const char *cmd)
+{
+	CHECK(system(cmd) == 0, "%s", cmd);
+}
+
+static struct rte_pmd_failover_status
+status(void)
+{
+	struct rte_pmd_failover_status st;
+
+	CHECK(rte_pmd_failover_status_get(fo_port, &st) == 0, "status");
+	return st;
+}
+
+/* Two veth pairs: fq_p (primary) - fq_pp and fq_s (standby) - fq_sp. */
+static void
+veths_add(void)
+{
+	sh("ip link add fq_p type veth peer name fq_pp && ip link add fq_s type veth peer name fq_sp"
+	   " && ip link set fq_p address 02:00:00:00:0f:01 && ip link set fq_s address 02:00:00:00:0f:01"
+	   " && for i in fq_p fq_pp fq_s fq_sp; do ip link set $i up; done");
+}
+
+static void
+configure(uint16_t nb_rx, uint16_t nb_tx)
+{
+	struct rte_eth_conf conf = {0};
+	uint16_t q;
+
+	CHECK(rte_eth_dev_configure(fo_port, nb_rx, nb_tx, &conf) == 0, "configure %u/%u", nb_rx,
+	      nb_tx);
+	for (q = 0; q < nb_rx; q++)
+		CHECK(rte_eth_rx_queue_setup(fo_port, q, 256, SOCKET_ID_ANY, NULL, mp) == 0,
+		      "rx queue %u", q);
+	for (q = 0; q < nb_tx; q++)
+		CHECK(rte_eth_tx_queue_setup(fo_port, q, 256, SOCKET_ID_ANY, NULL) == 0,
+		      "tx queue %u", q);
+}
+
+/* An IPv4/UDP frame of flow `flow` carrying seq after the headers. */
+static void
+frame_fill(uint8_t *p, uint16_t flow, uint32_t seq)
+{
+	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)p;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eh + 1);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+
+	memset(p, 0, HDRS + 32);
+	memset(eh->dst_addr.addr_bytes, 0xff, RTE_ETHER_ADDR_LEN);
+	eh->src_addr.addr_bytes[0] = 0x02;
+	eh->src_addr.addr_bytes[5] = 0x42;
+	eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16(sizeof(*ip) + sizeof(*udp) + 32);
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->src_addr = rte_cpu_to_be_32(RTE_IPV4(10, 9, flow >> 8, flow & 0xff));
+	ip->dst_addr = rte_cpu_to_be_32(RTE_IPV4(10, 9, 255, 1));
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	udp->src_port = rte_cpu_to_be_16(1000 + flow);
+	udp->dst_port = rte_cpu_to_be_16(UDP_MARK);
+	udp->dgram_len = rte_cpu_to_be_16(sizeof(*udp) + 32);
+	memcpy(udp + 1, &seq, sizeof(seq));
+}
+
+/* The seq of one of the test's frames, or false. */
+static bool
+frame_seq(const uint8_t *p, size_t len, uint32_t *seq)
+{
+	const struct rte_ether_hdr *eh = (const struct rte_ether_hdr *)p;
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eh + 1);
+	const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(ip + 1);
+
+	if (len < HDRS + sizeof(*seq) || eh->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) ||
+	    ip->next_proto_id != IPPROTO_UDP || udp->dst_port != rte_cpu_to_be_16(UDP_MARK))
+		return false;
+	memcpy(seq, udp + 1, sizeof(*seq));
+	return true;
+}
+
+static int
+raw_open(const char *ifname)
+{
+	struct sockaddr_ll sll = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_ALL),
+		.sll_ifindex = (int)if_nametoindex(ifname),
+	};
+	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_ALL));
+
+	CHECK(fd >= 0 && sll.sll_ifindex > 0, "raw socket on %s", ifname);
+	CHECK(bind(fd, (struct sockaddr *)&sll, sizeof(sll)) == 0, "bind to %s", ifname);
+	return fd;
+}
+
+/* Every Tx queue of the port: its frames come out at the peer. */
+static void
+tx_every_queue(int fd, uint16_t nb_tx, uint32_t base)
+{
+	bool seen[RTE_MAX_QUEUES_PER_PORT * TX_PER_QUEUE] = {false};
+	unsigned int want = nb_tx * TX_PER_QUEUE, got = 0;
+	uint8_t buf[2048];
+	uint64_t end;
+	uint16_t q;
+
+	for (q = 0; q < nb_tx; q++) {
+		struct rte_mbuf *pkts[TX_PER_QUEUE];
+		unsigned int i, sent = 0;
+
+		for (i = 0; i < TX_PER_QUEUE; i++) {
+			pkts[i] = rte_pktmbuf_alloc(mp);
+			CHECK(pkts[i] != NULL, "mbuf");
+			frame_fill((uint8_t *)rte_pktmbuf_append(pkts[i], HDRS + 32), i,
+				   base + q * TX_PER_QUEUE + i);
+		}
+		for (i = 0; i < 1000 && sent < TX_PER_QUEUE; i++)
+			sent += rte_eth_tx_burst(fo_port, q, pkts + sent, TX_PER_QUEUE - sent);
+		CHECK(sent == TX_PER_QUEUE, "tx queue %u sent %u of %u", q, sent, TX_PER_QUEUE);
+	}
+	end = rte_get_timer_cycles() + 3 * rte_get_timer_hz();
+	while (got < want && rte_get_timer_cycles() < end) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		uint32_t seq;
+
+		if (n < 0) {
+			rte_delay_us_sleep(200);
+			continue;
+		}
+		if (frame_seq(buf, (size_t)n, &seq) && seq >= base && seq < base + want &&
+		    !seen[seq - base]) {
+			seen[seq - base] = true;
+			got++;
+		}
+	}
+	for (q = 0; q < nb_tx; q++) {
+		unsigned int i;
+
+		for (i = 0; i < TX_PER_QUEUE; i++)
+			CHECK(seen[q * TX_PER_QUEUE + i], "frame %u of tx queue %u never left", i,
+			      q);
+	}
+}
+
+static uint64_t
+xstat_of(const char *name)
+{
+	uint64_t id, value;
+
+	CHECK(rte_eth_xstats_get_id_by_name(fo_port, name, &id) == 0, "xstat %s", name);
+	CHECK(rte_eth_xstats_get_by_id(fo_port, &id, &value, 1) == 1, "xstat %s", name);
+	return value;
+}
+
+/* Per-queue Rx counters add up to the port's: spread queues count for theirs. */
+static void
+rx_queue_counters(uint16_t nb_rx)
+{
+	uint64_t sum = 0, total;
+	char name[64];
+	uint16_t q;
+
+	for (q = 0; q < nb_rx; q++) {
+		snprintf(name, sizeof(name), "rx_q%u_packets", q);
+		sum += xstat_of(name);
+	}
+	total = xstat_of("rx_good_packets");
+	CHECK(sum == total, "rx queue counters add up to %lu, the port counted %lu",
+	      (unsigned long)sum, (unsigned long)total);
+}
+
+/* FLOWS flows sent at the peer all reach the port, and every Rx queue gets some. */
+static void
+rx_every_queue(int fd, uint16_t nb_rx, uint32_t base)
+{
+	bool seen[FLOWS] = {false};
+	unsigned int per_queue[RTE_MAX_QUEUES_PER_PORT] = {0};
+	unsigned int got = 0, i;
+	uint8_t buf[HDRS + 32];
+	uint64_t end;
+
+	for (i = 0; i < FLOWS; i++) {
+		frame_fill(buf, i, base + i);
+		CHECK(send(fd, buf, sizeof(buf), 0) == (ssize_t)sizeof(buf), "send at the peer: %s",
+		      strerror(errno));
+	}
+	end = rte_get_timer_cycles() + 3 * rte_get_timer_hz();
+	while (got < FLOWS && rte_get_timer_cycles() < end) {
+		uint16_t q;
+
+		for (q = 0; q < nb_rx; q++) {
+			struct rte_mbuf *pkts[BURST];
+			uint16_t k, nb = rte_eth_rx_burst(fo_port, q, pkts, BURST);
+
+			for (k = 0; k < nb; k++) {
+				uint32_t seq;
+
+				CHECK(pkts[k]->port == fo_port, "mbuf->port %u", pkts[k]->port);
+				if (frame_seq(rte_pktmbuf_mtod(pkts[k], uint8_t *),
+					      rte_pktmbuf_data_len(pkts[k]), &seq) &&
+				    seq >= base && seq < base + FLOWS && !seen[seq - base]) {
+					seen[seq - base] = true;
+					per_queue[q]++;
+					got++;
+				}
+				rte_pktmbuf_free(pkts[k]);
+			}
+		}
+	}
+	CHECK(got == FLOWS, "%u of %u frames sent at the peer reached the port", got, FLOWS);
+	for (i = 0; i < nb_rx; i++)
+		CHECK(per_queue[i] > 0, "rx queue %u received nothing of %u flows", i, FLOWS);
+	rx_queue_counters(nb_rx);
+}
+
+/* Both directions on every queue of the path whose peer is peer. */
+static void
+traffic(const char *peer, uint16_t nb_rx, uint16_t nb_tx, uint32_t base)
+{
+	int fd = raw_open(peer);
+
+	tx_every_queue(fd, nb_tx, base);
+	rx_every_queue(fd, nb_rx, base + 100000);
+	close(fd);
+}
+
+static void
+stop_and_close(void)
+{
+	CHECK(rte_eth_dev_stop(fo_port) == 0, "stop");
+	CHECK(rte_eth_dev_close(fo_port) == 0, "close");
+	CHECK(rte_mempool_in_use_count(mp) == 0, "%u mbufs leaked", rte_mempool_in_use_count(mp));
+}
+
+/* Traffic on every queue on the primary, the standby, and the primary again. */
+static void
+traffic_across_switch(const char *primary_peer, const char *standby_peer, uint16_t nb_rx,
+		      uint16_t nb_tx)
+{
+	WAIT_UNTIL(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, 3);
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "on the primary");
+	traffic(primary_peer, nb_rx, nb_tx, 0);
+	CHECK(rte_pmd_failover_force(fo_port, RTE_PMD_FAILOVER_PATH_STANDBY) == 0, "force");
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "on the standby");
+	traffic(standby_peer, nb_rx, nb_tx, 1000000);
+	CHECK(rte_pmd_failover_force(fo_port, RTE_PMD_FAILOVER_PATH_NONE) == 0, "unforce");
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "back on the primary");
+	traffic(primary_peer, nb_rx, nb_tx, 2000000);
+}
+
+/*
+ * A discovered pair: vf0 as an mlx5 VF (opened with AF_PACKET, the PCI
+ * device being absent) and syn0 as a netvsc held by the kernel (the TAP
+ * exception path), both created by the driver. Configured once with one
+ * queue pair and again with the counts under test: the AF_PACKET
+ * sub-device is created again with as many pairs as needed.
+ */
+static void
+discovered_case(uint16_t nb_rx, uint16_t nb_tx)
+{
+	char dir[] = "/tmp/foq-tree-XXXXXX";
+	struct rte_eth_dev_info info;
+	char cmd[PATH_MAX * 2];
+
+	CHECK(gen_tree != NULL, "usage: test_queues discovered_* GEN_TREE_PY");
+	sh("ip link add vf0 type veth peer name hvf0 && ip link add syn0 type veth peer name hsyn0"
+	   " && ip link set vf0 address 02:00:00:00:0f:02 && ip link set syn0 address 02:00:00:00:0f:02"
+	   " && for i in vf0 hvf0 syn0 hsyn0; do ip link set $i up; done");
+	CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+	snprintf(tree_dir, sizeof(tree_dir), "%s", dir);
+	snprintf(cmd, sizeof(cmd), "python3 %s %s/sys 02:00:00:00:0f:02 %u %u", gen_tree, dir,
+		 if_nametoindex("syn0"), if_nametoindex("vf0"));
+	sh(cmd);
+	snprintf(cmd, sizeof(cmd), "sysfs=%s/sys,poll_ms=10", dir);
+	CHECK(rte_vdev_init("net_failover0", cmd) == 0, "%s", cmd);
+	CHECK(rte_eth_dev_get_port_by_name("net_failover0", &fo_port) == 0, "port");
+	CHECK(rte_eth_dev_info_get(fo_port, &info) == 0, "info");
+	CHECK(info.max_rx_queues == 16 && info.max_tx_queues == 16,
+	      "sub-devices the driver creates do not limit the port (%u/%u)", info.max_rx_queues,
+	      info.max_tx_queues);
+	configure(1, 1);
+	configure(nb_rx, nb_tx);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	traffic_across_switch("hvf0", "hsyn0", nb_rx, nb_tx);
+	stop_and_close();
+}
+
+/* Sub-devices the application names, with as many queue pairs as the port needs. */
+static void
+explicit_case(uint16_t nb_rx, uint16_t nb_tx)
+{
+	uint16_t pairs = RTE_MAX(nb_rx, nb_tx);
+	struct rte_eth_dev_info info;
+	char args[256];
+
+	veths_add();
+	snprintf(
+		args, sizeof(args),
+		"primary=(net_af_packet0,iface=fq_p,qpairs=%u),standby=(net_af_packet1,iface=fq_s,qpairs=%u),poll_ms=10",
+		pairs, pairs);
+	CHECK(rte_vdev_init("net_failover0", args) == 0, "%s", args);
+	CHECK(rte_eth_dev_get_port_by_name("net_failover0", &fo_port) == 0, "port");
+	CHECK(rte_eth_dev_info_get(fo_port, &info) == 0, "info");
+	CHECK(info.max_rx_queues == pairs && info.max_tx_queues == pairs,
+	      "dev_infos_get: %u/%u queues at most, the sub-devices have %u pairs",
+	      info.max_rx_queues, info.max_tx_queues, pairs);
+	configure(nb_rx, nb_tx);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	traffic_across_switch("fq_pp", "fq_sp", nb_rx, nb_tx);
+	stop_and_close();
+}
+
+/*
+ * A sub-device with one queue pair limits the port: an application that
+ * caps its request by dev_infos_get (OVS) gets a port that works; asking
+ * for more fails at configure, not at start.
+ */
+static void
+case_limit(void)
+{
+	struct rte_eth_dev_info info;
+	struct rte_eth_conf conf = {0};
+	char *log = NULL;
+	size_t log_len = 0;
+	FILE *stream = open_memstream(&log, &log_len);
+
+	CHECK(stream != NULL, "memstream");
+	veths_add();
+	/* What the driver says about the primary's limit, as an operator reads it. */
+	rte_openlog_stream(stream);
+	CHECK(rte_vdev_init("net_failover0",
+			    "primary=(net_af_packet0,iface=fq_p),"
+			    "standby=(net_af_packet1,iface=fq_s,qpairs=4),poll_ms=10") == 0,
+	      "create");
+	CHECK(rte_eth_dev_get_port_by_name("net_failover0", &fo_port) == 0, "port");
+	CHECK(rte_eth_dev_info_get(fo_port, &info) == 0, "info");
+	CHECK(info.max_rx_queues == 1 && info.max_tx_queues == 1,
+	      "dev_infos_get: %u/%u, the primary has one queue pair", info.max_rx_queues,
+	      info.max_tx_queues);
+	CHECK(rte_eth_dev_configure(fo_port, 1, 2, &conf) == -EINVAL, "1/2 refused at configure");
+	rte_openlog_stream(NULL);
+	fclose(stream);
+	CHECK(log != NULL && strstr(log, "primary net_af_packet0 has 1 Rx / 1 Tx queues") != NULL,
+	      "the log names the primary and its limit:\n%s", log != NULL ? log : "");
+	free(log);
+	configure(1, RTE_MIN(2, info.max_tx_queues)); /* as OVS asks: capped */
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	traffic_across_switch("fq_pp", "fq_sp", 1, 1);
+	stop_and_close();
+}
+
+/*
+ * A primary with too few queues for the port as configured comes back: it
+ * is left out, once, and the port runs on the standby; configured with
+ * fewer queues, the port takes it again.
+ */
+static void
+case_refuse(void)
+{
+	struct rte_pmd_failover_status st;
+
+	veths_add();
+	CHECK(rte_vdev_init("net_failover0",
+			    "primary=(net_af_packet0,iface=fq_p),"
+			    "standby=(net_af_packet1,iface=fq_s,qpairs=2),poll_ms=10") == 0,
+	      "create");
+	CHECK(rte_eth_dev_get_port_by_name("net_failover0", &fo_port) == 0, "port");
+	sh("ip link del fq_p");
+	WAIT_UNTIL(!status().primary.present, 3);
+	CHECK(!status().primary.present, "primary gone with its netdev");
+	configure(2, 2);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	sh("ip link add fq_p type veth peer name fq_pp && ip link set fq_p address 02:00:00:00:0f:01"
+	   " && ip link set fq_p up && ip link set fq_pp up");
+	WAIT_UNTIL(status().primary.attach_count >= 2, 3);
+	rte_delay_us_sleep(1000 * 1000); /* beyond the first retries of the back-off */
+	st = status();
+	CHECK(st.primary.attach_count == 2 && !st.primary.present,
+	      "primary with one queue pair left out (attached %lu times, present %d)",
+	      (unsigned long)st.primary.attach_count, st.primary.present);
+	CHECK(st.active == RTE_PMD_FAILOVER_PATH_STANDBY, "running on the standby");
+	traffic("fq_sp", 2, 2, 0);
+
+	CHECK(rte_eth_dev_stop(fo_port) == 0, "stop");
+	configure(1, 1);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start with 1/1");
+	WAIT_UNTIL(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, 3);
+	CHECK(status().primary.present && status().active == RTE_PMD_FAILOVER_PATH_PRIMARY,
+	      "the primary is taken again once it fits");
+	traffic("fq_pp", 1, 1, 10000);
+	stop_and_close();
+}
+
+static void
+case_explicit_1x1(void)
+{
+	explicit_case(1, 1);
+}
+
+static void
+case_explicit_1x2(void)
+{
+	explicit_case(1, 2);
+}
+
+static void
+case_explicit_2x3(void)
+{
+	explicit_case(2, 3);
+}
+
+static void
+case_explicit_4x4(void)
+{
+	explicit_case(4, 4);
+}
+
+static void
+case_discovered_1x1(void)
+{
+	discovered_case(1, 1);
+}
+
+static void
+case_discovered_1x2(void)
+{
+	discovered_case(1, 2);
+}
+
+static void
+case_discovered_2x3(void)
+{
+	discovered_case(2, 3);
+}
+
+static void
+case_discovered_4x4(void)
+{
+	discovered_case(4, 4);
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} cases[] = {
+	{"explicit_1x1", case_explicit_1x1},
+	{"explicit_1x2", case_explicit_1x2},
+	{"explicit_2x3", case_explicit_2x3},
+	{"explicit_4x4", case_explicit_4x4},
+	{"discovered_1x1", case_discovered_1x1},
+	{"discovered_1x2", case_discovered_1x2},
+	{"discovered_2x3", case_discovered_2x3},
+	{"discovered_4x4", case_discovered_4x4},
+	{"limit", case_limit},
+	{"refuse", case_refuse},
+};
+
+static char runtime_dir[PATH_MAX];
+
+/* EAL leaves its runtime directory behind (22.11): the test's own goes. */
+static void
+remove_runtime_dir(void)
+{
+	char path[PATH_MAX + NAME_MAX + 2];
+	DIR *d = opendir(runtime_dir);
+	struct dirent *e;
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", runtime_dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(runtime_dir);
+	if (tree_dir[0] != '\0') {
+		char cmd[PATH_MAX + 16];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tree_dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", tree_dir);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	char prefix[64];
+	unsigned int i;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s CASE [SYSFS_TREE]\n", argv[0]);
+		return 2;
+	}
+	gen_tree = argc > 2 ? argv[2] : NULL;
+	for (i = 0; i < RTE_DIM(cases); i++)
+		if (strcmp(cases[i].name, argv[1]) == 0)
+			break;
+	if (i == RTE_DIM(cases)) {
+		fprintf(stderr, "unknown case %s\n", argv[1]);
+		return 2;
+	}
+	snprintf(prefix, sizeof(prefix), "--file-prefix=foq-%s-%d", argv[1], getpid());
+	{
+		char *eal[] = {argv[0],
+			       "-l",
+			       "0",
+			       "--no-huge",
+			       "-m",
+			       "256",
+			       "--no-pci",
+			       prefix,
+			       "--log-level=pmd.net.failover:info",
+			       "--log-level=lib.eal:warning",
+			       NULL};
+
+		CHECK(rte_eal_init(RTE_DIM(eal) - 1, eal) >= 0, "EAL init: %s",
+		      rte_strerror(rte_errno));
+	}
+	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
+	atexit(remove_runtime_dir);
+	mp = rte_pktmbuf_pool_create("test_mp", NB_MBUF, 64, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+				     SOCKET_ID_ANY);
+	CHECK(mp != NULL, "mempool");
+	cases[i].fn();
+	rte_mempool_free(mp);
+	rte_eal_cleanup();
+	CHECK_DONE();
+}
