@@ -8,39 +8,24 @@
 set -uo pipefail
 # shellcheck source=SCRIPTDIR/expect_lib.sh
 . "$(dirname "$0")/expect_lib.sh"
+. "$(dirname "$0")/hugepages_lib.sh"
 so=$1
 for t in dpdk-testpmd dpdk-proc-info; do
 	command -v $t >/dev/null || { echo "skipped: $t not installed"; exit 77; }
 done
 work=$(mktemp -d)
 prefix=fosecondary-$$
-huge_before=$(cat /proc/sys/vm/nr_hugepages)
-mounted=""
 tp=""
 # shellcheck disable=SC2317 # invoked by the EXIT trap
 cleanup() {
 	exec 3>&- 2>/dev/null
 	[ -z "$tp" ] || { kill "$tp" 2>/dev/null; wait "$tp" 2>/dev/null; }
-	# Hugepage files of a killed primary would keep their pages.
-	awk '$3 == "hugetlbfs" { print $2 }' /proc/mounts | while read -r m; do
-		rm -f "$m/${prefix}map_"*
-	done
-	echo "$huge_before" >/proc/sys/vm/nr_hugepages
-	[ -z "$mounted" ] || umount "$mounted"
-	rm -rf "$work" "/var/run/dpdk/$prefix"
+	huge_release "$prefix"
+	rm -rf "$work"
 }
 trap cleanup EXIT
 fail=0
-
-free=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
-if [ "${free:-0}" -lt 256 ]; then
-	echo $((huge_before + 256)) >/proc/sys/vm/nr_hugepages
-fi
-if ! grep -q hugetlbfs /proc/mounts; then
-	mkdir -p /dev/hugepages && mount -t hugetlbfs nodev /dev/hugepages && mounted=/dev/hugepages
-fi
-free=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
-[ "${free:-0}" -ge 256 ] || { echo "skipped: only ${free:-0} free hugepages could be had"; exit 77; }
+huge_reserve 256
 
 mkfifo "$work/in"
 stdbuf -oL dpdk-testpmd -l 0,1 -m 256 --no-pci --file-prefix "$prefix" -d "$so" \

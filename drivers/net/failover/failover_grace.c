@@ -4,6 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <signal.h>
+
 #include <linux/membarrier.h>
 #include <sys/syscall.h>
 
@@ -60,6 +62,19 @@ fo_grace_begin(struct fo_private *priv)
 	return token;
 }
 
+/*
+ * A secondary process killed inside a burst never leaves it: its queue is
+ * quiet once the process is gone, or no sub-device could ever be stopped
+ * again.
+ */
+static bool
+fo_grace_poller_dead(const struct fo_queue *q)
+{
+	int32_t pid = __atomic_load_n(&q->poller, __ATOMIC_RELAXED);
+
+	return pid > 0 && kill(pid, 0) != 0 && errno == ESRCH;
+}
+
 /* Not in a burst, or in one that began after the grace period did. */
 static bool
 fo_grace_queue_quiet(const struct fo_queue *q, uint64_t token)
@@ -69,7 +84,9 @@ fo_grace_queue_quiet(const struct fo_queue *q, uint64_t token)
 	if (q == NULL)
 		return true;
 	seen = __atomic_load_n(&q->qs_seen, __ATOMIC_ACQUIRE);
-	return (seen & FO_QS_QUIET) || seen >= token;
+	if ((seen & FO_QS_QUIET) || seen >= token)
+		return true;
+	return fo_grace_poller_dead(q);
 }
 
 /*

@@ -58,6 +58,7 @@ struct fo_queue {
 	bool other_busy; /* the other path delivered when last polled */
 	bool other_turn; /* while both deliver: the other path is asked first */
 	uint16_t spread_turn; /* which of a spread path's queues is asked first */
+	int32_t poller; /* pid of the secondary process polling it, 0 for none */
 	const uint64_t *qs_token; /* the control path's grace-period counter */
 	uint64_t qs_seen;         /* token seen by the last burst, | FO_QS_QUIET once over */
 } __rte_cache_aligned;
@@ -246,6 +247,10 @@ const char *fo_api_sub_state(uint16_t port_id, enum fo_path path);
 extern const struct eth_dev_ops fo_secondary_ops;
 struct rte_vdev_device;
 int fo_secondary_attach(struct rte_vdev_device *vdev);
+uint16_t fo_secondary_sub_rx(uint16_t port, uint16_t qid, struct rte_mbuf **pkts, uint16_t nb_pkts);
+uint16_t fo_secondary_sub_tx(uint16_t port, uint16_t qid, struct rte_mbuf **pkts, uint16_t nb_pkts);
+uint16_t fo_secondary_sub_nb_rxq(uint16_t port);
+extern int32_t fo_secondary_pid; /* this process's pid, in a secondary process */
 int fo_dev_stop(struct rte_eth_dev *dev);
 int fo_dev_close(struct rte_eth_dev *dev);
 
@@ -256,6 +261,9 @@ uint16_t fo_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts);
 uint16_t fo_rx_burst_fenced(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts);
 uint16_t fo_rx_burst_sub_port_fenced(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts);
 uint16_t fo_tx_burst_fenced(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts);
+uint16_t fo_rx_burst_secondary(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts);
+uint16_t fo_rx_burst_sub_port_secondary(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts);
+uint16_t fo_tx_burst_secondary(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts);
 
 /* failover_grace.c */
 void fo_grace_init(struct fo_private *priv);

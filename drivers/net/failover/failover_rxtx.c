@@ -19,10 +19,14 @@
  * fence instead.
  */
 static __rte_always_inline uint64_t
-fo_queue_enter(struct fo_queue *q, const bool fence)
+fo_queue_enter(struct fo_queue *q, const bool fence, const bool sec)
 {
-	uint64_t token = __atomic_load_n(q->qs_token, __ATOMIC_ACQUIRE);
+	uint64_t token;
 
+	/* Seen before the entry: the primary can tell a dead poller (failover_grace.c). */
+	if (sec && unlikely(q->poller != fo_secondary_pid))
+		__atomic_store_n(&q->poller, fo_secondary_pid, __ATOMIC_RELAXED);
+	token = __atomic_load_n(q->qs_token, __ATOMIC_ACQUIRE);
 	__atomic_store_n(&q->qs_seen, token, __ATOMIC_RELEASE);
 	if (fence)
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -36,21 +40,36 @@ fo_queue_leave(struct fo_queue *q, uint64_t token)
 }
 
 /*
+ * A sub-device's burst: through ethdev in the primary process, through
+ * failover_secondary.c (sec) in a secondary one.
+ */
+static __rte_always_inline uint16_t
+fo_sub_rx(uint16_t port, uint16_t qid, struct rte_mbuf **pkts, uint16_t nb_pkts, const bool sec)
+{
+	if (sec)
+		return fo_secondary_sub_rx(port, qid, pkts, nb_pkts);
+	return rte_eth_rx_burst(port, qid, pkts, nb_pkts);
+}
+
+/*
  * One path's share of a burst. A port flagged FO_PORT_SPREAD has Rx queues
  * beyond the failover port's count (failover_queues.c): this queue polls
  * queue_id, queue_id + n, ... of it, starting one further each burst so
  * that none waits behind a busy one.
  */
 static __rte_always_inline uint16_t
-fo_rx_port(struct fo_queue *q, uint16_t port, struct rte_mbuf **pkts, uint16_t nb_pkts)
+fo_rx_port(struct fo_queue *q, uint16_t port, struct rte_mbuf **pkts, uint16_t nb_pkts,
+	   const bool sec)
 {
 	uint16_t step, count, rounds, k, nb = 0;
 
 	if (likely(!(port & FO_PORT_SPREAD)))
-		return rte_eth_rx_burst(port, q->queue_id, pkts, nb_pkts);
+		return fo_sub_rx(port, q->queue_id, pkts, nb_pkts, sec);
 	port &= ~FO_PORT_SPREAD;
 	step = rte_eth_devices[q->port_id].data->nb_rx_queues;
-	count = rte_eth_devices[port].data->nb_rx_queues;
+	count = sec ? fo_secondary_sub_nb_rxq(port) : rte_eth_devices[port].data->nb_rx_queues;
+	if (unlikely(count <= q->queue_id))
+		return 0;
 	rounds = (count - q->queue_id + step - 1) / step;
 	q->spread_turn = q->spread_turn + 1 < rounds ? q->spread_turn + 1 : 0;
 	for (k = 0; k < rounds && nb < nb_pkts; k++) {
@@ -58,7 +77,7 @@ fo_rx_port(struct fo_queue *q, uint16_t port, struct rte_mbuf **pkts, uint16_t n
 
 		if (r >= rounds)
 			r -= rounds;
-		nb += rte_eth_rx_burst(port, q->queue_id + r * step, pkts + nb, nb_pkts - nb);
+		nb += fo_sub_rx(port, q->queue_id + r * step, pkts + nb, nb_pkts - nb, sec);
 	}
 	return nb;
 }
@@ -76,7 +95,8 @@ fo_rx_port(struct fo_queue *q, uint16_t port, struct rte_mbuf **pkts, uint16_t n
  * counts down.
  */
 static uint16_t
-fo_rx_both(struct fo_queue *q, uint32_t paths, struct rte_mbuf **pkts, uint16_t nb_pkts)
+fo_rx_both(struct fo_queue *q, uint32_t paths, struct rte_mbuf **pkts, uint16_t nb_pkts,
+	   bool sec)
 {
 	uint16_t active = FO_PATHS_ACTIVE(paths), other = FO_PATHS_OTHER(paths);
 	bool other_first = !q->other_busy || q->other_turn;
@@ -87,9 +107,9 @@ fo_rx_both(struct fo_queue *q, uint32_t paths, struct rte_mbuf **pkts, uint16_t 
 	q->other_turn = !q->other_turn;
 	share = nb_pkts >= 8 ? (nb_pkts / 2) & ~3u : nb_pkts;
 	if (first != FO_NO_PORT)
-		n = fo_rx_port(q, first, pkts, share);
+		n = fo_rx_port(q, first, pkts, share, sec);
 	if (second != FO_NO_PORT && nb_pkts > n && (share < nb_pkts || n == 0))
-		m = fo_rx_port(q, second, pkts + n, nb_pkts - n);
+		m = fo_rx_port(q, second, pkts + n, nb_pkts - n, sec);
 	/* Poll the other path again next burst while it delivers. */
 	q->other_busy = (other_first ? n : m) > 0;
 	q->other_countdown = q->other_busy ? 1 : q->other_pace;
@@ -101,13 +121,14 @@ fo_rx_both(struct fo_queue *q, uint32_t paths, struct rte_mbuf **pkts, uint16_t 
  * the active one spreads over more queues than the port has.
  */
 static __rte_noinline uint16_t
-fo_rx_slow(struct fo_queue *q, uint32_t paths, struct rte_mbuf **pkts, uint16_t nb_pkts)
+fo_rx_slow(struct fo_queue *q, uint32_t paths, struct rte_mbuf **pkts, uint16_t nb_pkts,
+	   bool sec)
 {
 	uint16_t active = FO_PATHS_ACTIVE(paths);
 
 	if (q->other_countdown != 0 && active != FO_NO_PORT)
-		return fo_rx_port(q, active, pkts, nb_pkts);
-	return fo_rx_both(q, paths, pkts, nb_pkts);
+		return fo_rx_port(q, active, pkts, nb_pkts, sec);
+	return fo_rx_both(q, paths, pkts, nb_pkts, sec);
 }
 
 /*
@@ -118,10 +139,10 @@ fo_rx_slow(struct fo_queue *q, uint32_t paths, struct rte_mbuf **pkts, uint16_t 
  */
 static __rte_always_inline uint16_t
 fo_rx_common(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts, const bool set_port,
-	     const bool fence)
+	     const bool fence, const bool sec)
 {
 	struct fo_queue *q = queue;
-	uint64_t token = fo_queue_enter(q, fence);
+	uint64_t token = fo_queue_enter(q, fence, sec);
 	uint32_t paths = __atomic_load_n(&q->paths, __ATOMIC_ACQUIRE);
 	uint16_t active = FO_PATHS_ACTIVE(paths);
 	uint16_t port_id = q->port_id;
@@ -129,9 +150,9 @@ fo_rx_common(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts, const bool s
 
 	/* One compare: FO_NO_PORT and spread ports are both above the others. */
 	if (likely(--q->other_countdown != 0 && active < FO_PORT_SPREAD))
-		nb_rx = rte_eth_rx_burst(active, q->queue_id, pkts, nb_pkts);
+		nb_rx = fo_sub_rx(active, q->queue_id, pkts, nb_pkts, sec);
 	else
-		nb_rx = fo_rx_slow(q, paths, pkts, nb_pkts);
+		nb_rx = fo_rx_slow(q, paths, pkts, nb_pkts, sec);
 
 	if (set_port) {
 		for (i = 0; i + 4 <= nb_rx; i += 4) {
@@ -150,37 +171,52 @@ fo_rx_common(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts, const bool s
 uint16_t
 fo_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return fo_rx_common(queue, pkts, nb_pkts, true, false);
+	return fo_rx_common(queue, pkts, nb_pkts, true, false, false);
 }
 
 uint16_t
 fo_rx_burst_sub_port(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return fo_rx_common(queue, pkts, nb_pkts, false, false);
+	return fo_rx_common(queue, pkts, nb_pkts, false, false, false);
 }
 
 uint16_t
 fo_rx_burst_fenced(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return fo_rx_common(queue, pkts, nb_pkts, true, true);
+	return fo_rx_common(queue, pkts, nb_pkts, true, true, false);
 }
 
 uint16_t
 fo_rx_burst_sub_port_fenced(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return fo_rx_common(queue, pkts, nb_pkts, false, true);
+	return fo_rx_common(queue, pkts, nb_pkts, false, true, false);
+}
+
+/* Secondary processes: always fenced, membarrier() reaches one process only. */
+uint16_t
+fo_rx_burst_secondary(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return fo_rx_common(queue, pkts, nb_pkts, true, true, true);
+}
+
+uint16_t
+fo_rx_burst_sub_port_secondary(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return fo_rx_common(queue, pkts, nb_pkts, false, true, true);
 }
 
 static __rte_always_inline uint16_t
-fo_tx_common(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts, const bool fence)
+fo_tx_common(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts, const bool fence,
+	     const bool sec)
 {
 	struct fo_queue *q = queue;
-	uint64_t token = fo_queue_enter(q, fence);
+	uint64_t token = fo_queue_enter(q, fence, sec);
 	uint16_t active = FO_PATHS_ACTIVE(__atomic_load_n(&q->paths, __ATOMIC_ACQUIRE));
 	uint16_t nb_tx = 0;
 
 	if (likely(active != FO_NO_PORT))
-		nb_tx = rte_eth_tx_burst(active, q->queue_id, pkts, nb_pkts);
+		nb_tx = sec ? fo_secondary_sub_tx(active, q->queue_id, pkts, nb_pkts)
+			    : rte_eth_tx_burst(active, q->queue_id, pkts, nb_pkts);
 	fo_queue_leave(q, token);
 	return nb_tx;
 }
@@ -188,11 +224,17 @@ fo_tx_common(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts, const bool f
 uint16_t
 fo_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return fo_tx_common(queue, pkts, nb_pkts, false);
+	return fo_tx_common(queue, pkts, nb_pkts, false, false);
 }
 
 uint16_t
 fo_tx_burst_fenced(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return fo_tx_common(queue, pkts, nb_pkts, true);
+	return fo_tx_common(queue, pkts, nb_pkts, true, false);
+}
+
+uint16_t
+fo_tx_burst_secondary(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return fo_tx_common(queue, pkts, nb_pkts, true, true);
 }

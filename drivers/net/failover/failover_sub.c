@@ -477,6 +477,25 @@ fo_sub_link_refresh(struct fo_private *priv, struct fo_sub *sub)
 	sub->link_up = up;
 }
 
+/*
+ * Detached in every process: EAL attached the sub-device in the secondary
+ * processes too when it was probed, and rte_dev_remove() has them let it
+ * go first, so that the next probe attaches it there afresh; its driver
+ * closes the port. Where a secondary process refuses, the primary closes
+ * and detaches it alone.
+ */
+static void
+fo_sub_remove_device(struct fo_private *priv, struct fo_sub *sub, uint16_t port)
+{
+	struct rte_device *device = rte_eth_devices[port].device;
+
+	if (device != NULL && rte_dev_remove(device) == 0)
+		return;
+	rte_eth_dev_close(port);
+	if (rte_eal_hotplug_remove(sub->bus, sub->name) < 0)
+		FO_LOG(WARNING, priv, "%s %s: device removal failed", fo_sub_role(sub), sub->name);
+}
+
 /* Off the data path and no burst inside: stop, close and detach. */
 static void
 fo_sub_close_port(struct fo_private *priv, struct fo_sub *sub)
@@ -491,11 +510,12 @@ fo_sub_close_port(struct fo_private *priv, struct fo_sub *sub)
 	fo_flow_forget_sub(priv, sub);
 	fo_sub_tc_remove(priv, sub);
 	rte_eth_dev_stop(port);
-	rte_eth_dev_close(port);
-	if (priv->keep_sub_devices)
+	if (priv->keep_sub_devices) {
+		rte_eth_dev_close(port);
 		fo_orphan_add(sub->name);
-	else if (rte_eal_hotplug_remove(sub->bus, sub->name) < 0)
-		FO_LOG(WARNING, priv, "%s %s: device removal failed", fo_sub_role(sub), sub->name);
+	} else {
+		fo_sub_remove_device(priv, sub, port);
+	}
 	fo_netdev_restore(priv, sub);
 	sub->link_up = false;
 	/*
