@@ -36,8 +36,8 @@
 #define SEC_QUEUE 1
 
 struct mp_shared {
-	int stop;   /* the primary asks the secondary to finish */
-	int ready;  /* the secondary forwards */
+	int stop;		       /* the primary asks the secondary to finish */
+	int ready;		       /* the secondary forwards */
 	uint64_t rx[RTE_MAX_ETHPORTS]; /* received by the secondary, per mbuf->port */
 	uint64_t tx;
 	uint64_t bursts;
@@ -79,8 +79,8 @@ run_secondary(void)
 	__atomic_store_n(&sh->ready, 1, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE))
 		forward(port, SEC_QUEUE, sh);
-	printf("secondary %d: %" PRIu64 " bursts, %" PRIu64 " sent\n", (int)getpid(),
-	       sh->bursts, sh->tx);
+	printf("secondary %d: %" PRIu64 " bursts, %" PRIu64 " sent\n", (int)getpid(), sh->bursts,
+	       sh->tx);
 	rte_eal_cleanup();
 	return 0;
 }
@@ -139,12 +139,12 @@ forward_for(unsigned int ms)
 }
 
 /* Forwards until cond holds, up to secs seconds. */
-#define FORWARD_UNTIL(cond, secs)                                                          \
-	do {                                                                               \
-		uint64_t end_ = rte_get_timer_cycles() + rte_get_timer_hz() * (secs);      \
-		while (!(cond) && rte_get_timer_cycles() < end_)                          \
-			forward(fo_port, 0, NULL);                                         \
-		CHECK(cond, "within %d s", (int)(secs));                                   \
+#define FORWARD_UNTIL(cond, secs)                                                     \
+	do {                                                                          \
+		uint64_t end_ = rte_get_timer_cycles() + rte_get_timer_hz() * (secs); \
+		while (!(cond) && rte_get_timer_cycles() < end_)                      \
+			forward(fo_port, 0, NULL);                                    \
+		CHECK(cond, "within %d s", (int)(secs));                              \
 	} while (0)
 
 static uint64_t
@@ -190,8 +190,8 @@ run_primary(void)
 	for (q = 0; q < 2; q++) {
 		CHECK(rte_eth_rx_queue_setup(fo_port, q, 256, rte_socket_id(), NULL, mp) == 0,
 		      "rxq %u", q);
-		CHECK(rte_eth_tx_queue_setup(fo_port, q, 256, rte_socket_id(), NULL) == 0,
-		      "txq %u", q);
+		CHECK(rte_eth_tx_queue_setup(fo_port, q, 256, rte_socket_id(), NULL) == 0, "txq %u",
+		      q);
 	}
 	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
 	pport = port_of("net_null0");
@@ -265,15 +265,27 @@ main(int argc, char **argv)
 	prefix = argv[2];
 	snprintf(prefix_arg, sizeof(prefix_arg), "--file-prefix=%s", prefix);
 	if (secondary) {
-		char *eal[] = {argv[0], "-l", "1", "--proc-type=secondary", prefix_arg,
-			       "--no-pci", "--log-level=lib.eal:warning"};
+		char *eal[] = {argv[0],
+			       "-l",
+			       "1",
+			       "--proc-type=secondary",
+			       prefix_arg,
+			       "--no-pci",
+			       "--log-level=lib.eal:warning"};
 
 		ret = rte_eal_init(RTE_DIM(eal), eal);
 		CHECK(ret >= 0, "secondary EAL: %s", rte_strerror(rte_errno));
 		return run_secondary();
 	}
-	char *eal[] = {argv[0], "-l", "0", "-m", "256", prefix_arg, "--no-pci",
-		       "--log-level=lib.eal:warning", "--log-level=pmd.net.failover:info",
+	char *eal[] = {argv[0],
+		       "-l",
+		       "0",
+		       "-m",
+		       "256",
+		       prefix_arg,
+		       "--no-pci",
+		       "--log-level=lib.eal:warning",
+		       "--log-level=pmd.net.failover:info",
 		       "--vdev=net_failover0,primary=(net_null0,size=64),"
 		       "standby=(net_null1,size=64),mbuf_port=sub,poll_ms=0"};
 

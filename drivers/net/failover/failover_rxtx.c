@@ -95,8 +95,7 @@ fo_rx_port(struct fo_queue *q, uint16_t port, struct rte_mbuf **pkts, uint16_t n
  * counts down.
  */
 static uint16_t
-fo_rx_both(struct fo_queue *q, uint32_t paths, struct rte_mbuf **pkts, uint16_t nb_pkts,
-	   bool sec)
+fo_rx_both(struct fo_queue *q, uint32_t paths, struct rte_mbuf **pkts, uint16_t nb_pkts, bool sec)
 {
 	uint16_t active = FO_PATHS_ACTIVE(paths), other = FO_PATHS_OTHER(paths);
 	bool other_first = !q->other_busy || q->other_turn;
@@ -121,8 +120,7 @@ fo_rx_both(struct fo_queue *q, uint32_t paths, struct rte_mbuf **pkts, uint16_t 
  * the active one spreads over more queues than the port has.
  */
 static __rte_noinline uint16_t
-fo_rx_slow(struct fo_queue *q, uint32_t paths, struct rte_mbuf **pkts, uint16_t nb_pkts,
-	   bool sec)
+fo_rx_slow(struct fo_queue *q, uint32_t paths, struct rte_mbuf **pkts, uint16_t nb_pkts, bool sec)
 {
 	uint16_t active = FO_PATHS_ACTIVE(paths);
 

@@ -103,8 +103,8 @@ fo_secondary_attach(struct rte_vdev_device *vdev)
 	dev->dev_ops = &fo_secondary_ops;
 	priv = dev->data->dev_private;
 	fo_secondary_pid = (int32_t)getpid();
-	dev->rx_pkt_burst = priv->args.mbuf_port_sub ? fo_rx_burst_sub_port_secondary
-						     : fo_rx_burst_secondary;
+	dev->rx_pkt_burst =
+		priv->args.mbuf_port_sub ? fo_rx_burst_sub_port_secondary : fo_rx_burst_secondary;
 	dev->tx_pkt_burst = fo_tx_burst_secondary;
 	rte_eth_dev_probing_finish(dev);
 	return 0;
