@@ -100,10 +100,13 @@ for _ in $(seq 50); do [ -S "$OVS_DIR/db.sock" ] && break; sleep 0.1; done
 [ -S "$OVS_DIR/db.sock" ] || { e2e_fail "ovsdb-server did not make its socket"; e2e_result "ovs"; }
 vsctl --no-wait init
 
+# pmd-maxsleep (3.1) / pmd-sleep-max (3.3 on): an idle PMD thread sleeps
+# instead of spinning, which leaves the 2 cores to the checks in between.
 # --legacy-mem: with --no-huge, OVS would add --in-memory, which EAL refuses
 # together with --no-huge (see the guide, "Using with Open vSwitch").
 vsctl --no-wait set Open_vSwitch . other_config:dpdk-init=true \
 	other_config:dpdk-lcore-mask=0x1 other_config:pmd-cpu-mask=0x2 \
+	other_config:pmd-maxsleep=200 other_config:pmd-sleep-max=200 \
 	other_config:dpdk-extra="--no-huge -m 1024 --legacy-mem --no-pci --file-prefix ovs-$$ -d $E2E_SO --log-level=pmd.net.failover:info"
 
 if [ "$mode" = discovered ]; then
