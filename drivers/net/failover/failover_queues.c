@@ -34,8 +34,12 @@ fo_queues_learn(struct fo_private *priv, struct fo_sub *sub)
 	struct rte_eth_dev_info info;
 	const char *drv;
 
-	memset(&info, 0, sizeof(info));
-	rte_eth_dev_info_get(sub->port_id, &info);
+	/* Unreadable: no limit known, the sub-device's configure says. */
+	if (rte_eth_dev_info_get(sub->port_id, &info) != 0) {
+		memset(&info, 0, sizeof(info));
+		info.max_rx_queues = FO_MAX_QUEUES;
+		info.max_tx_queues = FO_MAX_QUEUES;
+	}
 	drv = info.driver_name != NULL ? info.driver_name : "";
 	if (strcmp(drv, "net_af_packet") == 0)
 		sub->qkind = FO_QKIND_ALL_RX;
