@@ -84,7 +84,8 @@ fo_queues_plan(const struct fo_private *priv, const struct fo_sub *sub, uint16_t
 	*nb_tx = t;
 	switch (sub->qkind) {
 	case FO_QKIND_ALL_RX:
-		*nb_rx = RTE_MAX(n, sub->max_rxq);
+		/* A port without Rx queues polls none of them. */
+		*nb_rx = n > 0 ? RTE_MAX(n, sub->max_rxq) : 0;
 		break;
 	case FO_QKIND_PAIRS:
 		*nb_rx = RTE_MAX(n, t);
