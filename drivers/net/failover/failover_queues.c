@@ -34,8 +34,10 @@ fo_queues_learn(struct fo_private *priv, struct fo_sub *sub)
 	struct rte_eth_dev_info info;
 	const char *drv;
 
+	/* One that does not say is not taken to have no queue at all. */
 	memset(&info, 0, sizeof(info));
-	rte_eth_dev_info_get(sub->port_id, &info);
+	if (rte_eth_dev_info_get(sub->port_id, &info) != 0)
+		info.max_rx_queues = info.max_tx_queues = FO_MAX_QUEUES;
 	drv = info.driver_name != NULL ? info.driver_name : "";
 	if (strcmp(drv, "net_af_packet") == 0)
 		sub->qkind = FO_QKIND_ALL_RX;
