@@ -279,7 +279,8 @@ traffic(const char *peer, uint16_t nb_rx, uint16_t nb_tx, uint32_t base)
 	int fd = raw_open(peer);
 
 	tx_every_queue(fd, nb_tx, base);
-	rx_every_queue(fd, nb_rx, base + 100000);
+	if (nb_rx > 0) /* a Tx-only port */
+		rx_every_queue(fd, nb_rx, base + 100000);
 	close(fd);
 }
 
@@ -498,6 +499,18 @@ case_discovered_4x4(void)
 	discovered_case(4, 4);
 }
 
+static void
+case_explicit_0x1(void)
+{
+	explicit_case(0, 1);
+}
+
+static void
+case_discovered_0x1(void)
+{
+	discovered_case(0, 1);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -510,6 +523,8 @@ static const struct {
 	{"discovered_1x2", case_discovered_1x2},
 	{"discovered_2x3", case_discovered_2x3},
 	{"discovered_4x4", case_discovered_4x4},
+	{"explicit_0x1", case_explicit_0x1},
+	{"discovered_0x1", case_discovered_0x1},
 	{"limit", case_limit},
 	{"refuse", case_refuse},
 };

@@ -34,12 +34,10 @@ fo_queues_learn(struct fo_private *priv, struct fo_sub *sub)
 	struct rte_eth_dev_info info;
 	const char *drv;
 
-	/* Unreadable: no limit known, the sub-device's configure says. */
-	if (rte_eth_dev_info_get(sub->port_id, &info) != 0) {
-		memset(&info, 0, sizeof(info));
-		info.max_rx_queues = FO_MAX_QUEUES;
-		info.max_tx_queues = FO_MAX_QUEUES;
-	}
+	/* One that does not say is not taken to have no queue at all. */
+	memset(&info, 0, sizeof(info));
+	if (rte_eth_dev_info_get(sub->port_id, &info) != 0)
+		info.max_rx_queues = info.max_tx_queues = FO_MAX_QUEUES;
 	drv = info.driver_name != NULL ? info.driver_name : "";
 	if (strcmp(drv, "net_af_packet") == 0)
 		sub->qkind = FO_QKIND_ALL_RX;
@@ -88,7 +86,8 @@ fo_queues_plan(const struct fo_private *priv, const struct fo_sub *sub, uint16_t
 	*nb_tx = t;
 	switch (sub->qkind) {
 	case FO_QKIND_ALL_RX:
-		*nb_rx = RTE_MAX(n, sub->max_rxq);
+		/* A port without Rx queues polls none of them. */
+		*nb_rx = n > 0 ? RTE_MAX(n, sub->max_rxq) : 0;
 		break;
 	case FO_QKIND_PAIRS:
 		*nb_rx = RTE_MAX(n, t);

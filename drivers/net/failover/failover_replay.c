@@ -88,7 +88,7 @@ fo_replay_configure(struct fo_private *priv, struct fo_sub *sub)
 		return ret;
 	}
 	/* Queues beyond the port's take the set-up of the port queue that polls them. */
-	for (i = 0; i < nb_rx && i < FO_MAX_QUEUES; i++) {
+	for (i = 0; i < nb_rx && i < FO_MAX_QUEUES && data->nb_rx_queues > 0; i++) {
 		struct fo_rxq_conf *q = &j->rxq[i % data->nb_rx_queues];
 		struct rte_eth_rxconf rxconf;
 
@@ -105,7 +105,7 @@ fo_replay_configure(struct fo_private *priv, struct fo_sub *sub)
 			return ret;
 		}
 	}
-	for (i = 0; i < nb_tx && i < FO_MAX_QUEUES; i++) {
+	for (i = 0; i < nb_tx && i < FO_MAX_QUEUES && data->nb_tx_queues > 0; i++) {
 		struct fo_txq_conf *q = &j->txq[i % data->nb_tx_queues];
 		struct rte_eth_txconf txconf;
 

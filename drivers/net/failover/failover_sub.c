@@ -268,7 +268,7 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *plann
 		return -ENODEV;
 	}
 
-	fo_netdev_prepare(priv, sub, planned); /* planned: the TAP path is told by its pointer */
+	fo_netdev_prepare(priv, sub, planned); /* by pointer: the TAP path */
 	ret = rte_dev_probe(devargs);
 	if ((ret == 0 || ret == -EEXIST) && fo_sub_find_port(sub->name) == FO_NO_PORT &&
 	    fo_orphan_take(sub->name)) {
