@@ -215,6 +215,8 @@ def main():
                     buf, addr = s.recvfrom(4096)
                 except (BlockingIOError, InterruptedError):
                     break
+                except OSError:  # a tap taken down (ENETDOWN): go on
+                    break
                 if addr[2] == PACKET_OUTGOING:
                     continue
                 p = parse(buf, run)
