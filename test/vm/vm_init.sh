@@ -82,25 +82,31 @@ for n in $master $standby $primary; do
 	say "$n flags $f"
 done
 
-if [ "$mode" = kernel ]; then
-	# The guest kernel answers: ICMP echo and ARP on the failover master.
-	ip link set "$master" up
-	ip addr add "$ip" dev "$master"
-	say "ready: kernel net_failover on $master ($ip)"
-	# The primary's carrier, with guest time (builtins only).
-	last=
+# The primary's carrier as the kernel has it (netif_carrier_ok), with guest
+# time; a fork only when the primary is gone (it may return renamed).
+monitor() {
+	local c last=
 	while :; do
 		c=-
 		[ -n "$primary" ] && [ -r "/sys/class/net/$primary/carrier" ] &&
 			read -r c <"/sys/class/net/$primary/carrier" 2>/dev/null
 		[ "$c" = - ] && primary=$(netdev_by_driver e1000e || true)
-		[ "$c" != "$last" ] && say "primary $primary carrier $c" && last=$c
-		sleep 0.2
+		[ "$c" != "$last" ] && say "primary ${primary:-none} carrier $c" && last=$c
+		sleep 0.1
 	done
+}
+
+if [ "$mode" = kernel ]; then
+	# The guest kernel answers: ICMP echo and ARP on the failover master.
+	ip link set "$master" up
+	ip addr add "$ip" dev "$master"
+	say "ready: kernel net_failover on $master ($ip)"
+	monitor
 fi
 
 vdev=$(echo "$vdev" | sed "s/@PRIMARY@/$primary/g; s/@STANDBY@/$standby/g")
 say "ready: testpmd --vdev $vdev"
+monitor &
 # stdin stays open (testpmd exits on Enter); every output line gets the
 # guest uptime in front.
 sleep 1000000 | stdbuf -oL -eL dpdk-testpmd -l 0,1 --no-huge -m 256 --no-pci \
