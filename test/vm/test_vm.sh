@@ -6,9 +6,9 @@
 # virtio-net failover=on (standby) + e1000e primary, same MAC.
 #   test_vm.sh PATH/librte_net_failover.so SCENARIO
 # SCENARIO: steady | hotplug | hotplug_down | migrate | devargs
-# Each runs the guest twice where the kernel has an answer of its own: with
-# testpmd (macswap) on net_failover, then with the guest kernel's own
-# net_failover answering ICMP echo (the anchor), and prints both side by side.
+# hotplug and migrate run the guest twice: with testpmd (macswap) on
+# net_failover, then with the guest kernel's own net_failover answering ICMP
+# echo (the anchor), and print both side by side.
 set -euo pipefail
 . "$(dirname "$0")/vm_lib.sh"
 
@@ -81,7 +81,8 @@ hotplug() {
 }
 
 # A live migration to a second QEMU (-incoming) on taps fvs1/fvp1. The source
-# unplugs the primary first (the tap goes down as in hotplug), the guest
+# unplugs the primary first (QEMU's UNPLUG_PRIMARY event: its tap goes down
+# as in hotplug), the guest
 # resumes on the destination, which plugs its primary back. The source
 # QEMU is then stopped, its taps go down.
 migrate() {
@@ -89,7 +90,7 @@ migrate() {
 	vm_qemu dst fvs1 fvp1 -incoming "unix:$VM_TMP/mig.sock" || return 1
 	vm_event migrate
 	vm_qmp src migrate "{\"uri\":\"unix:$VM_TMP/mig.sock\"}" --until-migrated --timeout 90 \
-		--on-event "DEVICE_DELETED=ip -n $VM_NS_H link set fvp0 down" \
+		--on-event "UNPLUG_PRIMARY=ip -n $VM_NS_H link set fvp0 down" \
 		>"$VM_TMP/migrate.out" 2>>"$VM_TMP/qmp.times" || {
 		cat "$VM_TMP/migrate.out"
 		vm_fail "$label: migration failed"
@@ -174,10 +175,10 @@ compare() {
 
 case $scenario in
 steady)
+	# No anchor here: in steady state both lose nothing (the time budget
+	# of the suite goes to the scenarios with an event).
 	run driver 1
 	check_driver
-	run kernel 1
-	compare steady
 	;;
 hotplug | hotplug_down)
 	if [ "$scenario" = hotplug ]; then
