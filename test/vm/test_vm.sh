@@ -25,7 +25,8 @@ H="ip -n $VM_NS_H"
 boot() {
 	local mode=$1 up=$2 vdev=${3:-net_failover0} t0
 	rm -f "$VM_TMP"/*.console "$VM_TMP/events" "$VM_TMP/qmp.times"
-	VM_APPEND="fo.mode=$mode fo.up=$up fo.vdev=$vdev fo.ip=$VM_IP/24"
+	# FO_VM_APPEND: more guest arguments, e.g. fo.log=debug.
+	VM_APPEND="fo.mode=$mode fo.up=$up fo.vdev=$vdev fo.ip=$VM_IP/24 ${FO_VM_APPEND:-}"
 	t0=$(vm_now)
 	vm_qemu src fvs0 fvp0 || return 1
 	if ! vm_wait_console src 150 'fo-vm: .* (ready: kernel|testpmd: Press enter)'; then

@@ -122,7 +122,7 @@ vm_qemu() {
 		-accel tcg -cpu max -machine q35 -smp 2 -m 512 \
 		-nodefaults -display none -no-reboot \
 		-kernel "$VM_KERNEL" -initrd "$VM_TMP/initrd" \
-		-append "console=ttyS0 panic=-1 quiet loglevel=4 $VM_APPEND" \
+		-append "console=ttyS0 panic=-1 quiet loglevel=4 mitigations=off tsc=reliable $VM_APPEND" \
 		-serial "file:$VM_TMP/$name.console" \
 		-qmp "unix:$VM_TMP/$name.qmp,server=on,wait=off" \
 		-device pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0 \
