@@ -11,8 +11,8 @@ otherwise). --wait-event: then waits for that event and prints it too.
 --on-event: while waiting, runs CMD (sh -c) when event NAME arrives.
 --until-migrated: then polls query-migrate until the migration is over and
 prints its final status (exit 1 unless "completed").
-Times (CLOCK_REALTIME, ns) of the command's return and of the event go to
-stderr as "qmp-time: ret NS" / "qmp-time: event NS".
+Times (CLOCK_REALTIME, ns) of the command's sending, its return and the
+event go to stderr as "qmp-time: sent NS", "ret NS", "event NS".
 """
 
 import argparse
@@ -103,6 +103,9 @@ def main():
     ap.add_argument("--until-migrated", action="store_true")
     a = ap.parse_args()
     q = Qmp(a.socket, a.timeout)
+    # The time the command leaves: the event of the test (connecting to a
+    # busy QEMU can take seconds).
+    print("qmp-time: sent %d" % time.time_ns(), file=sys.stderr)
     for h in a.on_event:
         name, _, cmd = h.partition("=")
         if not cmd:

@@ -62,6 +62,8 @@ steady() {
 	fi
 	vm_event steady
 	vm_wait_echoes primary 10 1000 || vm_fail "$1: the primary stopped echoing in steady state"
+	# Until the next event's command leaves (QMP to a busy QEMU): not judged.
+	vm_event idle
 }
 
 # The primary hot-unplugged, then plugged back. The host takes the primary's
@@ -69,15 +71,15 @@ steady() {
 # a VF leaves its host's switch), so that learning can move the MAC.
 hotplug() {
 	local label=$1
-	vm_event unplug
 	vm_qmp src device_del '{"id":"primary0"}' --wait-event DEVICE_DELETED \
 		--on-event "DEVICE_DELETED=ip -n $VM_NS_H link set fvp0 down" \
 		>/dev/null 2>>"$VM_TMP/qmp.times" || vm_fail "$label: device_del"
+	qmp_event unplug
 	vm_wait_echoes standby 20 500 || vm_fail "$label: no echo by the standby after the unplug"
 	$H link set fvp0 up
-	vm_event plug
 	vm_qmp src device_add "$(vm_primary_json)" >/dev/null 2>>"$VM_TMP/qmp.times" ||
 		vm_fail "$label: device_add"
+	qmp_event plug
 	vm_wait_echoes primary 40 1000 || vm_fail "$label: no echo by the returned primary"
 }
 
@@ -89,7 +91,6 @@ hotplug() {
 migrate() {
 	local label=$1
 	vm_qemu dst fvs1 fvp1 -incoming "unix:$VM_TMP/mig.sock" || return 1
-	vm_event migrate
 	vm_qmp src migrate "{\"uri\":\"unix:$VM_TMP/mig.sock\"}" --until-migrated --timeout 90 \
 		--on-event "UNPLUG_PRIMARY=ip -n $VM_NS_H link set fvp0 down" \
 		>"$VM_TMP/migrate.out" 2>>"$VM_TMP/qmp.times" || {
@@ -97,6 +98,7 @@ migrate() {
 		vm_fail "$label: migration failed"
 		return 1
 	}
+	qmp_event migrate
 	kill "$VM_PID_src" 2>/dev/null || true
 	wait "$VM_PID_src" 2>/dev/null || true
 	VM_PID_src=
@@ -105,6 +107,11 @@ migrate() {
 	vm_event migrated
 	vm_wait_echoes standby_dst 30 300 || vm_fail "$label: no echo by the destination's standby"
 	vm_wait_echoes primary_dst 60 1000 || vm_fail "$label: no echo by the destination's primary"
+}
+
+# Event $1 at the time the last QMP command was sent.
+qmp_event() {
+	vm_event "$1" "$(awk '$2 == "sent" {t = $3} END {print t}' "$VM_TMP/qmp.times")"
 }
 
 # The driver's log lines (guest time) and the QMP times of this run.
