@@ -60,7 +60,8 @@ fo_netlink_carrier(const char *ifname, bool *up)
 				bool on;
 
 				*up = ev.data != 0;
-				if (*up && fo_carrier_kernel(FO_CARRIER_SYSFS_NET, ifname, &on) == 0)
+				if (*up &&
+				    fo_carrier_kernel(FO_CARRIER_SYSFS_NET, ifname, &on) == 0)
 					*up = on;
 			} else /* no ethtool: fall back to the flags */
 				*up = ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 &&
