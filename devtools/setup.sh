@@ -48,6 +48,9 @@ pkgs="libdpdk-dev dpdk-dev dpdk libnuma-dev libbsd-dev libmnl-dev meson ninja-bu
 pkg-config gcc iproute2 iputils-ping dpkg-dev xz-utils python3 git
 openvswitch-switch-dpdk"
 [ "${VERSION_CODENAME:-}" = bookworm ] && pkgs="$pkgs clang libclang-rt-14-dev"
+# The vm suite (host only): QEMU, the guest's busybox, its initramfs tools.
+[ "${VERSION_CODENAME:-}" = bookworm ] && [ "$install" = 1 ] &&
+	pkgs="$pkgs qemu-system-x86 busybox-static cpio"
 
 if [ "$install" = 1 ]; then
 	missing=""

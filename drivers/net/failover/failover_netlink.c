@@ -16,6 +16,7 @@
 
 #include <rte_interrupts.h>
 
+#include "failover_carrier.h"
 #include "failover_private.h"
 
 /*
@@ -34,7 +35,8 @@ struct fo_netlink {
  * ETHTOOL_GLINK is the driver's carrier now, while rtnetlink messages and
  * IFF_RUNNING wait for the kernel's linkwatch, which batches the changes
  * of a netdev whose iflink is its ifindex (any physical NIC) up to a second.
- * False when it cannot be read (no such netdev).
+ * A link up by ETHTOOL_GLINK also needs the kernel's carrier on (see
+ * failover_carrier.c). False when it cannot be read (no such netdev).
  */
 bool
 fo_netlink_carrier(const char *ifname, bool *up)
@@ -54,9 +56,14 @@ fo_netlink_carrier(const char *ifname, bool *up)
 		*up = (ifr.ifr_flags & IFF_UP) != 0;
 		if (*up) {
 			ifr.ifr_data = (void *)&ev;
-			if (ioctl(fd, SIOCETHTOOL, &ifr) == 0)
+			if (ioctl(fd, SIOCETHTOOL, &ifr) == 0) {
+				bool on;
+
 				*up = ev.data != 0;
-			else /* no ethtool: fall back to the flags */
+				if (*up &&
+				    fo_carrier_kernel(FO_CARRIER_SYSFS_NET, ifname, &on) == 0)
+					*up = on;
+			} else /* no ethtool: fall back to the flags */
 				*up = ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 &&
 				      (ifr.ifr_flags & IFF_RUNNING);
 		}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "failover_carrier.h"
+
+/*
+ * ETHTOOL_GLINK asks the device driver, and some answer from their PHY
+ * before the kernel has turned the carrier on: a returning e1000e reports
+ * its link up tens of milliseconds before netif_carrier_on(), and frames
+ * sent in between are dropped (its qdisc is not running yet). The kernel's
+ * carrier is what decides whether a transmit goes out. The sysfs counters
+ * give it without taking the RTNL (the "carrier" file needs the netdev up):
+ * every change from off to on counts up, from on to off counts down, and a
+ * netdev starts with its carrier on, so it is on while up >= down.
+ */
+static int
+fo_carrier_count(const char *dir, const char *ifname, const char *which, uint64_t *val)
+{
+	char path[256], buf[32], *end;
+	ssize_t n;
+	int fd, len;
+
+	len = snprintf(path, sizeof(path), "%s/%s/carrier_%s_count", dir, ifname, which);
+	if (len < 0 || (size_t)len >= sizeof(path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return n < 0 ? -errno : -EIO;
+	buf[n] = '\0';
+	errno = 0;
+	*val = strtoull(buf, &end, 10);
+	if (errno != 0 || end == buf || (*end != '\n' && *end != '\0'))
+		return -EINVAL;
+	return 0;
+}
+
+int
+fo_carrier_kernel(const char *dir, const char *ifname, bool *on)
+{
+	uint64_t up, down;
+	int ret;
+
+	/* Down first: a change between the two reads can only raise up. */
+	ret = fo_carrier_count(dir, ifname, "down", &down);
+	if (ret < 0)
+		return ret;
+	ret = fo_carrier_count(dir, ifname, "up", &up);
+	if (ret < 0)
+		return ret;
+	*on = up >= down;
+	return 0;
+}

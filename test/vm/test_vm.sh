@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The net_failover authors
+#
+# One scenario of the vm suite on a QEMU guest (TCG) with KVM's failover:
+# virtio-net failover=on (standby) + e1000e primary, same MAC.
+#   test_vm.sh PATH/librte_net_failover.so SCENARIO
+# SCENARIO: steady | hotplug | hotplug_down | migrate | devargs
+# hotplug and migrate run the guest twice: with testpmd (macswap) on
+# net_failover, then with the guest kernel's own net_failover answering ICMP
+# echo (the anchor), and print both side by side.
+set -euo pipefail
+. "$(dirname "$0")/vm_lib.sh"
+
+scenario=${2:-}
+case $scenario in
+steady | hotplug | hotplug_down | migrate | devargs) ;;
+*) echo "usage: $0 PATH/librte_net_failover.so steady|hotplug|hotplug_down|migrate|devargs"; exit 2 ;;
+esac
+vm_init "$1"
+H="ip -n $VM_NS_H"
+
+# Boots the source guest. $1 = driver|kernel, $2 = 1|0 (netdevs up), $3 =
+# the --vdev (driver). Returns once it answers.
+boot() {
+	local mode=$1 up=$2 vdev=${3:-net_failover0} t0
+	rm -f "$VM_TMP"/*.console "$VM_TMP/events" "$VM_TMP/qmp.times"
+	# FO_VM_APPEND: more guest arguments, e.g. fo.log=debug.
+	VM_APPEND="fo.mode=$mode fo.up=$up fo.vdev=$vdev fo.ip=$VM_IP/24 ${FO_VM_APPEND:-}"
+	t0=$(vm_now)
+	vm_qemu src fvs0 fvp0 || return 1
+	if ! vm_wait_console src 150 'fo-vm: .* (ready: kernel|testpmd: Press enter)'; then
+		vm_fail "$mode guest not ready in 150 s"
+		return 1
+	fi
+	echo "$mode guest ready after $(( ($(vm_now) - t0) / 1000000 )) ms"
+}
+
+# Stops the guest(s) of one run (QEMU killed by pid) and resets the taps.
+halt() {
+	local n pid
+	for n in src dst; do
+		pid=$(eval echo "\${VM_PID_$n:-}")
+		[ -n "$pid" ] || continue
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		eval "VM_PID_$n="
+	done
+	rm -f "$VM_TMP"/*.qmp
+	for n in fvs0 fvp0 fvs1 fvp1; do $H link set "$n" up; done
+	$H neigh flush dev fvbr 2>/dev/null || true
+	bridge -n "$VM_NS_H" fdb flush dev fvbr 2>/dev/null || true
+}
+
+# Traffic until the primary carries it: the steady state. $1 = label.
+steady() {
+	vm_traffic_start 120 || return 1
+	vm_event start
+	if ! vm_wait_echoes primary 60 300; then
+		vm_fail "$1: no echo by the primary 60 s after the start"
+		return 1
+	fi
+	vm_event steady
+	vm_wait_echoes primary 10 1000 || vm_fail "$1: the primary stopped echoing in steady state"
+	# Until the next event's command leaves (QMP to a busy QEMU): not judged.
+	vm_event idle
+}
+
+# The primary hot-unplugged, then plugged back. The host takes the primary's
+# tap down once QEMU has deleted the device (its port leaves the bridge, as
+# a VF leaves its host's switch), so that learning can move the MAC.
+hotplug() {
+	local label=$1
+	vm_qmp src device_del '{"id":"primary0"}' --wait-event DEVICE_DELETED \
+		--on-event "DEVICE_DELETED=ip -n $VM_NS_H link set fvp0 down" \
+		>/dev/null 2>>"$VM_TMP/qmp.times" || vm_fail "$label: device_del"
+	qmp_event unplug
+	vm_wait_echoes standby 20 500 || vm_fail "$label: no echo by the standby after the unplug"
+	$H link set fvp0 up
+	vm_qmp src device_add "$(vm_primary_json)" >/dev/null 2>>"$VM_TMP/qmp.times" ||
+		vm_fail "$label: device_add"
+	qmp_event plug
+	vm_wait_echoes primary 40 1000 || vm_fail "$label: no echo by the returned primary"
+}
+
+# A live migration to a second QEMU (-incoming) on taps fvs1/fvp1. The source
+# unplugs the primary first (QEMU's UNPLUG_PRIMARY event: its tap goes down
+# as in hotplug), the guest
+# resumes on the destination, which plugs its primary back. The source
+# QEMU is then stopped, its taps go down.
+migrate() {
+	local label=$1
+	vm_qemu dst fvs1 fvp1 -incoming "unix:$VM_TMP/mig.sock" || return 1
+	vm_qmp src migrate "{\"uri\":\"unix:$VM_TMP/mig.sock\"}" --until-migrated --timeout 90 \
+		--on-event "UNPLUG_PRIMARY=ip -n $VM_NS_H link set fvp0 down" \
+		>"$VM_TMP/migrate.out" 2>>"$VM_TMP/qmp.times" || {
+		cat "$VM_TMP/migrate.out"
+		vm_fail "$label: migration failed"
+		return 1
+	}
+	qmp_event migrate
+	kill "$VM_PID_src" 2>/dev/null || true
+	wait "$VM_PID_src" 2>/dev/null || true
+	VM_PID_src=
+	$H link set fvs0 down
+	$H link set fvp0 down
+	vm_event migrated
+	vm_wait_echoes standby_dst 30 300 || vm_fail "$label: no echo by the destination's standby"
+	vm_wait_echoes primary_dst 60 1000 || vm_fail "$label: no echo by the destination's primary"
+}
+
+# Event $1 at the time the last QMP command was sent.
+qmp_event() {
+	vm_event "$1" "$(awk '$2 == "sent" {t = $3} END {print t}' "$VM_TMP/qmp.times")"
+}
+
+# The driver's log lines (guest time) and the QMP times of this run.
+show_logs() {
+	local f
+	for f in "$VM_TMP"/src.console "$VM_TMP"/dst.console; do
+		[ -f "$f" ] || continue
+		grep -E 'net_failover0: (active path|primary|standby).*(->|absent|removed|link (up|down)|gone|carrier)|fo-vm: [0-9.]+ (primary|netdevs)' "$f" |
+			grep -v 'attached as\|probed\|configured' | sed "s/^/  $(basename "$f" .console): /" | head -n 30
+	done
+	sed 's/^/  /' "$VM_TMP/qmp.times" 2>/dev/null || true
+}
+
+# One run: $1 = driver|kernel, $2 = netdevs up (1|0), $3 = vdev.
+run() {
+	local mode=$1 label=$1
+	[ "$2" = 0 ] && label="$label,down"
+	echo "=== $scenario: $label ==="
+	boot "$mode" "$2" "${3:-}" || { halt; return 1; }
+	steady "$label" || { vm_traffic_stop; halt; return 1; }
+	case $scenario in
+	hotplug | hotplug_down | devargs) hotplug "$label" ;;
+	migrate) migrate "$label" ;;
+	esac
+	vm_event end
+	vm_traffic_stop
+	python3 "$VM_DIR/vm_report.py" "$VM_TMP/traffic.json" "$VM_TMP/events" "$mode" \
+		>"$VM_TMP/report.$mode"
+	grep -v '=' "$VM_TMP/report.$mode"
+	grep '=' "$VM_TMP/report.$mode" >>"$VM_TMP/figures"
+	show_logs
+	halt
+}
+
+fig() { awk -F= -v k="$1" '$1 == k {print $2}' "$VM_TMP/figures"; }
+
+check_driver() {
+	local s p
+	s=$(fig driver.steady.sent)
+	p=$(fig driver.steady.primary.echoes)
+	echo "steady: $p of $s frames echoed by the primary"
+	[ "${s:-0}" -gt 0 ] || vm_fail "no frame sent in steady state"
+	[ $(( ${p:-0} * 100 )) -ge $(( ${s:-0} * 99 )) ] ||
+		vm_fail "steady: only ${p:-0} of ${s:-0} frames echoed by the primary (need >= 99 %)"
+	[ "$(fig driver.steady.standby.echoes)" = 0 ] ||
+		vm_fail "steady: the standby echoed $(fig driver.steady.standby.echoes) frames"
+}
+
+FO_VM_STRICT=${FO_VM_STRICT:-}
+criterion() { # $1 = 1 if met, $2 = text
+	if [ "$1" = 1 ]; then
+		echo "CRITERION met: $2"
+	else
+		echo "CRITERION NOT MET: $2"
+		[ -z "$FO_VM_STRICT" ] || vm_fail "criterion: $2"
+	fi
+}
+
+# Side by side: lost frames and gaps per event, driver and kernel.
+compare() {
+	local ev d k
+	printf '%-9s %-28s %-28s\n' event "driver: lost (gap)" "kernel: lost (gap)"
+	for ev in "$@"; do
+		printf '%-9s %-28s %-28s\n' "$ev" \
+			"$(fig driver.$ev.lost) ($(fig driver.$ev.gap_ms) ms)" \
+			"$(fig kernel.$ev.lost) ($(fig kernel.$ev.gap_ms) ms)"
+	done
+}
+
+case $scenario in
+steady)
+	# No anchor here: in steady state both lose nothing (the time budget
+	# of the suite goes to the scenarios with an event).
+	run driver 1
+	check_driver
+	;;
+hotplug | hotplug_down)
+	if [ "$scenario" = hotplug ]; then
+		run driver 1
+	else
+		run driver 0
+	fi
+	check_driver
+	[ "$(fig driver.unplug.standby.echoes)" -gt 0 ] 2>/dev/null ||
+		vm_fail "no echo by the standby after the unplug"
+	[ "$(fig driver.plug.primary.echoes)" -gt 0 ] 2>/dev/null ||
+		vm_fail "no echo by the primary after it returned"
+	if [ "$scenario" = hotplug ]; then
+		run kernel 1
+		compare unplug plug
+		d=$(fig driver.unplug.lost) k=$(fig kernel.unplug.lost)
+		criterion "$([ "${d:-1}" -le "${k:-0}" ] && echo 1)" \
+			"unplug: the driver lost ${d:-?} frames, the kernel ${k:-?} (driver <= kernel)"
+	fi
+	d=$(fig driver.plug.lost)
+	criterion "$([ "${d:-4}" -le 3 ] && echo 1)" "return: the driver lost ${d:-?} frames (<= 3)"
+	;;
+devargs)
+	run driver 1 "net_failover0,primary=(net_af_packet0,iface=@PRIMARY@),standby=(net_af_packet1,iface=@STANDBY@)"
+	check_driver
+	[ "$(fig driver.unplug.standby.echoes)" -gt 0 ] 2>/dev/null ||
+		vm_fail "no echo by the standby after the unplug"
+	[ "$(fig driver.plug.primary.echoes)" -gt 0 ] 2>/dev/null ||
+		vm_fail "no echo by the primary after it returned"
+	;;
+migrate)
+	run driver 1
+	check_driver
+	run kernel 1
+	compare migrate migrated
+	d=$(($(fig driver.migrate.lost) + $(fig driver.migrated.lost)))
+	k=$(($(fig kernel.migrate.lost) + $(fig kernel.migrated.lost)))
+	criterion "$([ "$d" -le "$k" ] && echo 1)" \
+		"migration: the driver lost $d frames, the kernel $k (driver <= kernel)"
+	;;
+esac
+vm_result "vm $scenario"
