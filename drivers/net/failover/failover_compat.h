@@ -96,4 +96,27 @@ fo_counters_put(const struct fo_counters *c, struct rte_eth_stats *stats,
 #endif
 }
 
+/*
+ * From 25.11 ethdev's inline queue count and descriptor status calls no
+ * longer test for NULL, and rte_eth_dev_attach_secondary() leaves them
+ * NULL (only rte_eth_dev_allocate() sets ethdev's dummies): a secondary
+ * process's port gets the dummies, or dpdk-proc-info --show-port crashes.
+ */
+#if FO_DPDK_AT_LEAST(25, 11)
+static inline void
+fo_compat_secondary_dummies(struct rte_eth_dev *dev)
+{
+	dev->rx_queue_count = rte_eth_queue_count_dummy;
+	dev->tx_queue_count = rte_eth_queue_count_dummy;
+	dev->rx_descriptor_status = rte_eth_descriptor_status_dummy;
+	dev->tx_descriptor_status = rte_eth_descriptor_status_dummy;
+}
+#else
+static inline void
+fo_compat_secondary_dummies(struct rte_eth_dev *dev)
+{
+	RTE_SET_USED(dev); /* ethdev tests these for NULL itself */
+}
+#endif
+
 #endif /* FAILOVER_COMPAT_H */

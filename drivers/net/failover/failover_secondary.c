@@ -106,6 +106,7 @@ fo_secondary_attach(struct rte_vdev_device *vdev)
 	dev->rx_pkt_burst =
 		priv->args.mbuf_port_sub ? fo_rx_burst_sub_port_secondary : fo_rx_burst_secondary;
 	dev->tx_pkt_burst = fo_tx_burst_secondary;
+	fo_compat_secondary_dummies(dev);
 	rte_eth_dev_probing_finish(dev);
 	return 0;
 }
