@@ -62,10 +62,10 @@ expect_line "$work/dumpcap" "Capturing on 'net_failover0'" "dumpcap found the po
 # captured frames or after 3 s.
 seen=$(sed -n "s|^Packets received/dropped on interface 'net_failover0': \([0-9]*\)/\([0-9]*\).*|\1 \2|p" "$work/dumpcap")
 read -r got dropped <<<"${seen:-0 0}"
-if [ $((got + dropped)) -ge 1000 ] && [ "$got" -le 1000 ]; then
+if [ $((got + dropped)) -ge 1000 ]; then
 	echo "ok: the capture saw $((got + dropped)) frames of the failover port ($got captured, $dropped dropped by pdump)"
 else
-	echo "FAIL: the capture saw $((got + dropped)) frames of the failover port ($got captured), expected >= 1000 in 3 s, no more than 1000 captured"
+	echo "FAIL: the capture saw $((got + dropped)) frames of the failover port ($got captured), expected >= 1000 in 3 s"
 	fail=1
 fi
 
