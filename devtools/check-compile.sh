@@ -35,6 +35,10 @@ if [ ! -f "$tree/build/rte_build_config.h" ]; then
 	done
 	[ -n "$gd" ] || skip "no tag $tag in $src"
 	command -v meson >/dev/null || skip "meson not installed"
+	# A python3 of its own first in PATH (pyenv) lacks Debian's module.
+	if ! python3 -c 'import elftools' 2>/dev/null && /usr/bin/python3 -c 'import elftools' 2>/dev/null; then
+		PATH=/usr/bin:$PATH
+	fi
 	python3 -c 'import elftools' 2>/dev/null ||
 		skip "DPDK's meson set-up needs python3-pyelftools (apt-get install python3-pyelftools)"
 	rm -rf "$tree" && mkdir -p "$tree"

@@ -46,7 +46,7 @@ done
 . /etc/os-release
 pkgs="libdpdk-dev dpdk-dev dpdk libnuma-dev libbsd-dev libmnl-dev meson ninja-build
 pkg-config gcc iproute2 iputils-ping dpkg-dev xz-utils python3 git
-openvswitch-switch-dpdk"
+openvswitch-switch-dpdk python3-pyelftools"
 [ "${VERSION_CODENAME:-}" = bookworm ] && pkgs="$pkgs clang libclang-rt-14-dev"
 # The vm suite (host only): QEMU, the guest's busybox, its initramfs tools.
 [ "${VERSION_CODENAME:-}" = bookworm ] && [ "$install" = 1 ] &&
