@@ -58,7 +58,7 @@ struct fo_queue {
 	bool other_busy; /* the other path delivered when last polled */
 	bool other_turn; /* while both deliver: the other path is asked first */
 	uint16_t spread_turn; /* which of a spread path's queues is asked first */
-	int32_t poller; /* pid of the secondary process polling it, 0 for none */
+	int32_t poller; /* pid of the secondary process polling it, 0 for the primary */
 	const uint64_t *qs_token; /* the control path's grace-period counter */
 	uint64_t qs_seen;         /* token seen by the last burst, | FO_QS_QUIET once over */
 } __rte_cache_aligned;

@@ -23,9 +23,15 @@ fo_queue_enter(struct fo_queue *q, const bool fence, const bool sec)
 {
 	uint64_t token;
 
-	/* Seen before the entry: the primary can tell a dead poller (failover_grace.c). */
+	/*
+	 * Who polls, stored before the entry: the control path counts a queue
+	 * whose secondary poller died as quiet (failover_grace.c), and must not
+	 * take a primary's burst on such a queue for the dead one's.
+	 */
 	if (sec && unlikely(q->poller != fo_secondary_pid))
 		__atomic_store_n(&q->poller, fo_secondary_pid, __ATOMIC_RELAXED);
+	else if (!sec && unlikely(q->poller != 0))
+		__atomic_store_n(&q->poller, 0, __ATOMIC_RELAXED);
 	token = __atomic_load_n(q->qs_token, __ATOMIC_ACQUIRE);
 	__atomic_store_n(&q->qs_seen, token, __ATOMIC_RELEASE);
 	if (fence)
