@@ -70,6 +70,7 @@ fo_secondary_sub_nb_rxq(uint16_t port)
 		return 0;
 	return sd->data->nb_rx_queues;
 }
+
 static int
 fo_secondary_link_update(struct rte_eth_dev *dev, int wait_to_complete)
 {
