@@ -9,7 +9,7 @@
 # adds this build's PMD.
 set -uo pipefail
 . "$(dirname "$0")/expect_lib.sh"
-. "$(dirname "$0")/hugepages_lib.sh"
+. "$(dirname "$0")/primary_lib.sh"
 so=$(realpath "$1")
 for t in dpdk-testpmd dpdk-dumpcap unshare; do
 	command -v $t >/dev/null || { echo "skipped: $t not installed"; exit 77; }
@@ -19,36 +19,12 @@ pmd_path=$(strings "$eal_lib" 2>/dev/null | grep -m1 '^/.*/dpdk/pmds-[0-9.]*$')
 [ -d "$pmd_path" ] || { echo "skipped: no plugin directory found in $eal_lib"; exit 77; }
 [ -e "$pmd_path/librte_net_failover.so" ] &&
 	{ echo "skipped: the PMD is installed in $pmd_path: EAL would load two copies"; exit 77; }
-work=$(mktemp -d)
-prefix=fodumpcap-$$
-tp=""
-# shellcheck disable=SC2317 # invoked by the EXIT trap
-cleanup() {
-	exec 3>&- 2>/dev/null
-	[ -z "$tp" ] || { kill "$tp" 2>/dev/null; wait "$tp" 2>/dev/null; }
-	huge_release "$prefix"
-	rm -rf "$work"
-}
-trap cleanup EXIT
-fail=0
-huge_reserve 256
-# Writing to a testpmd that died must not kill this script: it reports it.
-trap "" PIPE
+primary_init fodumpcap
 
 mkdir -m 755 "$work/extra"
 ln -s "$so" "$work/extra/librte_net_failover.so"
 
-mkfifo "$work/in"
-stdbuf -oL dpdk-testpmd -l 0,1 -m 256 --no-pci --file-prefix "$prefix" -d "$so" \
-	--vdev 'net_failover0,primary=(net_null0,size=64),standby=(net_ring0)' \
-	--log-level=lib.eal:warning -- -i --total-num-mbufs=2048 <"$work/in" >"$work/primary" 2>&1 &
-tp=$!
-exec 3>"$work/in"
-echo start >&3
-for _ in $(seq 100); do
-	grep -q "io packet forwarding" "$work/primary" && break
-	sleep 0.1
-done
+primary_start "$so" 'net_failover0,primary=(net_null0,size=64),standby=(net_ring0)'
 
 timeout -k 5 60 unshare --mount --propagation private -- bash -c '
 	mount -t overlay -o "lowerdir=$2:$1" fodumpcap "$2" || exit 10
@@ -71,21 +47,16 @@ else
 	fail=1
 fi
 
-echo stop >&3
-echo quit >&3
-exec 3>&-
-wait "$tp"
-rc=$?
-tp=""
+primary_quit
 version=$(pkg-config --modversion libdpdk 2>/dev/null || echo unknown)
-if [ "$rc" -eq 0 ] && grep -q "^Bye" "$work/primary"; then
+if primary_bye; then
 	echo "ok: the primary forwarded on and exited cleanly after the capture"
 elif [ "${version%%.*}" = 22 ]; then
 	# Not the PMD's: the same happens with a plain net_null port.
-	echo "not judged: testpmd of DPDK $version ended before 'quit' after the capture (status $rc);" \
+	echo "not judged: testpmd of DPDK $version ended before 'quit' after the capture (status $PRIMARY_RC);" \
 		"it does so after a dpdk-dumpcap session on a plain net_null port too (3 runs in 4 here)"
 else
-	echo "FAIL: the primary exited with $rc:"
+	echo "FAIL: the primary exited with $PRIMARY_RC:"
 	tail -20 "$work/primary"
 	fail=1
 fi

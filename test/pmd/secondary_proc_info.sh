@@ -8,36 +8,13 @@
 set -uo pipefail
 # shellcheck source=SCRIPTDIR/expect_lib.sh
 . "$(dirname "$0")/expect_lib.sh"
-. "$(dirname "$0")/hugepages_lib.sh"
+. "$(dirname "$0")/primary_lib.sh"
 so=$1
 for t in dpdk-testpmd dpdk-proc-info; do
 	command -v $t >/dev/null || { echo "skipped: $t not installed"; exit 77; }
 done
-work=$(mktemp -d)
-prefix=fosecondary-$$
-tp=""
-# shellcheck disable=SC2317 # invoked by the EXIT trap
-cleanup() {
-	exec 3>&- 2>/dev/null
-	[ -z "$tp" ] || { kill "$tp" 2>/dev/null; wait "$tp" 2>/dev/null; }
-	huge_release "$prefix"
-	rm -rf "$work"
-}
-trap cleanup EXIT
-fail=0
-huge_reserve 256
-
-mkfifo "$work/in"
-stdbuf -oL dpdk-testpmd -l 0,1 -m 256 --no-pci --file-prefix "$prefix" -d "$so" \
-	--vdev 'net_failover0,primary=(net_null0),standby=(net_ring0)' \
-	--log-level=lib.eal:warning -- -i --total-num-mbufs=2048 <"$work/in" >"$work/primary" 2>&1 &
-tp=$!
-exec 3>"$work/in"
-echo start >&3
-for _ in $(seq 100); do
-	grep -q "io packet forwarding" "$work/primary" && break
-	sleep 0.1
-done
+primary_init fosecondary
+primary_start "$so" 'net_failover0,primary=(net_null0),standby=(net_ring0)'
 sleep 0.5
 
 proc_info() { # what -> output in $work/secondary
@@ -76,16 +53,11 @@ proc_info --show-port || { echo "FAIL: dpdk-proc-info --show-port exited with $?
 expect "-- 1 descriptors [0-9/]+ mempool" "Rx queue 1, from the secondary"
 expect "-- 2 descriptors [0-9]+ thresh" "Tx queue 2, from the secondary"
 
-echo stop >&3
-echo quit >&3
-exec 3>&-
-wait "$tp"
-rc=$?
-tp=""
-if [ "$rc" -eq 0 ] && grep -q "^Bye" "$work/primary"; then
+primary_quit
+if primary_bye; then
 	echo "ok: the primary forwarded on and exited cleanly"
 else
-	echo "FAIL: the primary exited with $rc:"
+	echo "FAIL: the primary exited with $PRIMARY_RC:"
 	tail -20 "$work/primary"
 	fail=1
 fi

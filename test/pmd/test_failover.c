@@ -26,6 +26,7 @@
 #include <rte_mbuf.h>
 #include <ethdev_driver.h>
 
+#include "fotest_eal.h"
 #include "fotest_pmd.h"
 #include "fo_check.h"
 #include "rte_pmd_failover.h"
@@ -812,29 +813,6 @@ case_bad_args(void)
 	CHECK(rte_eth_dev_count_total() == ports, "closed cleanly");
 }
 
-/* EAL (22.11) leaves its runtime directory behind: remove ours, even on failure. */
-static char runtime_dir[PATH_MAX];
-
-static void
-remove_runtime_dir(void)
-{
-	const char *dir = runtime_dir;
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char path[PATH_MAX + NAME_MAX + 2];
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 /*
  * rte_flow through the port: rules and isolation reach every sub-device,
  * a sub-device's refusal reaches the application and leaves nothing
@@ -1416,8 +1394,7 @@ main(int argc, char **argv)
 		CHECK(rte_eal_init(RTE_DIM(eal) - 1, eal) >= 0, "EAL init: %s",
 		      rte_strerror(rte_errno));
 	}
-	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
-	atexit(remove_runtime_dir);
+	fotest_remove_runtime_dir_at_exit();
 	mp = rte_pktmbuf_pool_create("test_mp", NB_MBUF, 64, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 				     SOCKET_ID_ANY);
 	CHECK(mp != NULL, "mempool");

@@ -35,6 +35,7 @@
 #include <rte_udp.h>
 
 #include "fo_check.h"
+#include "fotest_eal.h"
 #include "rte_pmd_failover.h"
 
 #define NB_MBUF 4095
@@ -529,33 +530,17 @@ static const struct {
 	{"refuse", case_refuse},
 };
 
-static char runtime_dir[PATH_MAX];
-
-/* EAL leaves its runtime directory behind (22.11): the test's own goes. */
+/* The generated sysfs tree of the discovered cases goes at exit too. */
 static void
-remove_runtime_dir(void)
+remove_tree_dir(void)
 {
-	char path[PATH_MAX + NAME_MAX + 2];
-	DIR *d = opendir(runtime_dir);
-	struct dirent *e;
+	char cmd[PATH_MAX + 16];
 
-	if (d == NULL)
+	if (tree_dir[0] == '\0')
 		return;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", runtime_dir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(runtime_dir);
-	if (tree_dir[0] != '\0') {
-		char cmd[PATH_MAX + 16];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tree_dir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "could not remove %s\n", tree_dir);
-	}
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tree_dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tree_dir);
 }
 
 int
@@ -593,8 +578,8 @@ main(int argc, char **argv)
 		CHECK(rte_eal_init(RTE_DIM(eal) - 1, eal) >= 0, "EAL init: %s",
 		      rte_strerror(rte_errno));
 	}
-	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
-	atexit(remove_runtime_dir);
+	fotest_remove_runtime_dir_at_exit();
+	atexit(remove_tree_dir);
 	mp = rte_pktmbuf_pool_create("test_mp", NB_MBUF, 64, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 				     SOCKET_ID_ANY);
 	CHECK(mp != NULL, "mempool");
