@@ -42,11 +42,12 @@ done
 
 [ "$(id -u)" -eq 0 ] || die "run as root (installs packages; tests need network namespaces)"
 
-# Packages; clang and its runtime (fuzzing) only where the version is known.
+# Packages; clang and its runtime (fuzzing, and with libbpf-dev the XDP
+# program of kernel_traffic=keep) only where the version is known.
 . /etc/os-release
 pkgs="libdpdk-dev dpdk-dev dpdk libnuma-dev libbsd-dev libmnl-dev meson ninja-build
 pkg-config gcc iproute2 iputils-ping dpkg-dev xz-utils python3 git
-openvswitch-switch-dpdk python3-pyelftools"
+openvswitch-switch-dpdk python3-pyelftools libbpf-dev"
 [ "${VERSION_CODENAME:-}" = bookworm ] && pkgs="$pkgs clang libclang-rt-14-dev"
 # The vm suite (host only): QEMU, the guest's busybox, its initramfs tools.
 [ "${VERSION_CODENAME:-}" = bookworm ] && [ "$install" = 1 ] &&
