@@ -23,11 +23,14 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: %s [--sysfs DIR] [--json]\n"
+		"Usage: %s [--sysfs DIR] [--exception MODE] [--json]\n"
 		"List the synthetic NIC / SR-IOV VF pairs that net_failover would\n"
 		"drive, and how it would open each side.\n"
 		"\n"
 		"  -s, --sysfs DIR  scan DIR instead of /sys\n"
+		"  -x, --exception MODE\n"
+		"                   plan a kernel-held synthetic NIC as the devarg\n"
+		"                   exception=MODE would: auto (default), af_xdp, tap\n"
 		"  -j, --json       print one JSON object instead of a table\n"
 		"  -h, --help       show this help\n", prog);
 }
@@ -45,7 +48,8 @@ print_side(const char *what, const struct fo_scan_open_plan *plan)
 }
 
 static void
-print_table(const struct fo_scan_result *res, const char *root)
+print_table(const struct fo_scan_result *res, const char *root,
+	enum fo_scan_exception exc)
 {
 	struct fo_scan_open_plan plan;
 	size_t i;
@@ -74,6 +78,7 @@ print_table(const struct fo_scan_result *res, const char *root)
 			printf("no VF\n");
 		}
 		fo_scan_plan_synthetic(p, &plan);
+		fo_scan_plan_exception(p, exc, &plan);
 		print_side("synthetic", &plan);
 		fo_scan_plan_vf(p->has_vf ? &p->vf : NULL, &plan);
 		print_side("vf", &plan);
@@ -99,23 +104,34 @@ main(int argc, char **argv)
 	static const struct option long_options[] = {
 		{ "sysfs", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "exception", required_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct fo_scan_options opts = { .root = "/sys" };
 	struct fo_scan_result *res;
 	char err[512] = "";
+	enum fo_scan_exception exc = FO_SCAN_EXC_AUTO;
 	bool json = false;
 	size_t i;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "s:jh", long_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:jx:h", long_options, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			opts.root = optarg;
 			break;
 		case 'j':
 			json = true;
+			break;
+		case 'x':
+			ret = fo_scan_exception_parse(optarg);
+			if (ret < 0) {
+				fprintf(stderr, "%s: --exception is auto, af_xdp or tap, not '%s'\n",
+					prog, optarg);
+				return EXIT_USAGE;
+			}
+			exc = (enum fo_scan_exception)ret;
 			break;
 		case 'h':
 			usage(stdout);
@@ -144,7 +160,7 @@ main(int argc, char **argv)
 	if (json)
 		ret = fo_scan_write_json(res, stdout);
 	else
-		print_table(res, opts.root);
+		print_table(res, opts.root, exc);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		ret = -1;
 	fo_scan_result_free(res);

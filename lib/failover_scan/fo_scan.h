@@ -153,12 +153,20 @@ enum fo_scan_open_method {
 	FO_SCAN_OPEN_NETVSC,	/**< net_netvsc on the VMBus device */
 	FO_SCAN_OPEN_VIRTIO_PCI,	/**< net_virtio by PCI address */
 	FO_SCAN_OPEN_TAP,	/**< net_tap exception path + tc redirect */
+	FO_SCAN_OPEN_AF_XDP,	/**< net_af_xdp exception path on the kernel netdev */
+};
+
+/** How a synthetic NIC held by the kernel is opened (devarg exception=). */
+enum fo_scan_exception {
+	FO_SCAN_EXC_AUTO,	/**< AF_XDP, else TAP */
+	FO_SCAN_EXC_AF_XDP,	/**< AF_XDP only */
+	FO_SCAN_EXC_TAP,	/**< TAP + tc redirect only */
 };
 
 /**
  * devargs by method: PCI and VIRTIO_PCI: the PCI address; AF_PACKET:
  * "iface=<netdev>"; NETVSC: the VMBus instance GUID; TAP: the kernel netdev
- * whose traffic is redirected; NONE: "".
+ * whose traffic is redirected; AF_XDP: "iface=<netdev>"; NONE: "".
  */
 struct fo_scan_open_plan {
 	enum fo_scan_open_method method;
@@ -171,6 +179,11 @@ void fo_scan_plan_synthetic(const struct fo_scan_pair *pair,
 		struct fo_scan_open_plan *plan);
 void fo_scan_plan_vf(const struct fo_scan_vf *vf,
 		struct fo_scan_open_plan *plan);
+/** A TAP plan (kernel-held synthetic NIC) as the exception mode makes it. */
+void fo_scan_plan_exception(const struct fo_scan_pair *pair,
+		enum fo_scan_exception exc, struct fo_scan_open_plan *plan);
+/** "auto", "af_xdp", "tap"; -1 for anything else. */
+int fo_scan_exception_parse(const char *s);
 const char *fo_scan_open_method_name(enum fo_scan_open_method method);
 const char *fo_scan_kind_name(enum fo_scan_kind kind);
 

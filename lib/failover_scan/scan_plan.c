@@ -101,6 +101,48 @@ fo_scan_plan_synthetic(const struct fo_scan_pair *pair,
 	set_plan(plan, FO_SCAN_OPEN_NONE, "", "", buf);
 }
 
+void
+fo_scan_plan_exception(const struct fo_scan_pair *pair,
+		enum fo_scan_exception exc, struct fo_scan_open_plan *plan)
+{
+	const struct fo_scan_synthetic *syn = &pair->synthetic;
+	const char *drv = syn->driver[0] ? syn->driver : "(none)";
+	char buf[FO_SCAN_REASON_SIZE];
+	char args[FO_SCAN_DEVARGS_SIZE];
+
+	if (plan->method != FO_SCAN_OPEN_TAP)
+		return;
+	if (exc == FO_SCAN_EXC_TAP) {
+		snprintf(buf, sizeof(buf),
+			"held by kernel driver %s: TAP exception path redirected from %s (exception=tap)",
+			drv, syn->iface);
+		set_plan(plan, FO_SCAN_OPEN_TAP, "net_tap", syn->iface, buf);
+		return;
+	}
+	snprintf(args, sizeof(args), "iface=%s", syn->iface);
+	if (exc == FO_SCAN_EXC_AF_XDP)
+		snprintf(buf, sizeof(buf),
+			"held by %s: AF_XDP exception path on %s (exception=af_xdp)",
+			drv, syn->iface);
+	else
+		snprintf(buf, sizeof(buf),
+			"held by %s: AF_XDP exception path on %s, else TAP",
+			drv, syn->iface);
+	set_plan(plan, FO_SCAN_OPEN_AF_XDP, "net_af_xdp", args, buf);
+}
+
+int
+fo_scan_exception_parse(const char *s)
+{
+	if (strcmp(s, "auto") == 0)
+		return FO_SCAN_EXC_AUTO;
+	if (strcmp(s, "af_xdp") == 0)
+		return FO_SCAN_EXC_AF_XDP;
+	if (strcmp(s, "tap") == 0)
+		return FO_SCAN_EXC_TAP;
+	return -1;
+}
+
 const char *
 fo_scan_open_method_name(enum fo_scan_open_method method)
 {
@@ -115,6 +157,8 @@ fo_scan_open_method_name(enum fo_scan_open_method method)
 		return "virtio";
 	case FO_SCAN_OPEN_TAP:
 		return "tap";
+	case FO_SCAN_OPEN_AF_XDP:
+		return "af_xdp";
 	case FO_SCAN_OPEN_NONE:
 	default:
 		return "none";

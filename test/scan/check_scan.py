@@ -113,6 +113,18 @@ def check_fixture(cli, name, expected_dir, work_dir):
     if table.returncode != 0 or not table.stdout:
         return fail("table mode exit %d" % table.returncode, table)
     print(table.stdout, end="")
+    # A kernel-held synthetic NIC: AF_XDP by default, TAP with --exception tap.
+    syn = [ln.split()[1] for ln in table.stdout.splitlines()
+           if ln.startswith("    synthetic")]
+    tap = run([cli, "--sysfs", root, "--exception", "tap"])
+    syn_tap = [ln.split()[1] for ln in tap.stdout.splitlines()
+               if ln.startswith("    synthetic")]
+    if tap.returncode != 0 or len(syn_tap) != len(syn):
+        return fail("--exception tap: exit %d" % tap.returncode, tap)
+    for d, t in zip(syn, syn_tap):
+        if (d == "af_xdp") != (t == "tap") or d == "tap" or t == "af_xdp":
+            return fail("synthetic plan %s by default, %s with --exception "
+                        "tap: want af_xdp and tap, or neither" % (d, t), tap)
     print("PASS %s: %d pairs, %d candidates, %d ignored" % (
         name, len(actual["pairs"]), len(actual["vf_candidates"]),
         len(actual["ignored"])))
@@ -163,6 +175,10 @@ def check_errors(cli, work_dir):
     proc = run([cli, "--sysfs", afile])
     if proc.returncode == 0 or afile not in proc.stderr:
         return fail("root is a file: want non-zero and the path", proc)
+    proc = run([cli, "--sysfs", work_dir, "--exception", "xdp"])
+    if proc.returncode != 2 or "--exception is auto, af_xdp or tap, not 'xdp'" \
+            not in proc.stderr:
+        return fail("--exception xdp: want exit 2 and the value named", proc)
     for args in (["--bogus"], ["-x"], ["extra-arg"], ["--sysfs"]):
         proc = run([cli] + args)
         if proc.returncode != 2 or "Usage:" not in proc.stderr:

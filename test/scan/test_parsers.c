@@ -196,6 +196,22 @@ test_plans(void)
 	fo_scan_plan_synthetic(&pair, &plan);
 	CHECK(plan.method == FO_SCAN_OPEN_TAP);
 	CHECK(strcmp(plan.devargs, "eth0") == 0);
+	fo_scan_plan_exception(&pair, FO_SCAN_EXC_TAP, &plan);
+	CHECK(plan.method == FO_SCAN_OPEN_TAP && strstr(plan.reason, "exception=tap") != NULL);
+	fo_scan_plan_exception(&pair, FO_SCAN_EXC_AUTO, &plan);
+	CHECK(plan.method == FO_SCAN_OPEN_TAP); /* only a TAP plan changes */
+	fo_scan_plan_synthetic(&pair, &plan);
+	fo_scan_plan_exception(&pair, FO_SCAN_EXC_AUTO, &plan);
+	CHECK(plan.method == FO_SCAN_OPEN_AF_XDP && strcmp(plan.driver, "net_af_xdp") == 0);
+	CHECK(strcmp(plan.devargs, "iface=eth0") == 0 && strstr(plan.reason, "else TAP") != NULL);
+	fo_scan_plan_synthetic(&pair, &plan);
+	fo_scan_plan_exception(&pair, FO_SCAN_EXC_AF_XDP, &plan);
+	CHECK(plan.method == FO_SCAN_OPEN_AF_XDP && strstr(plan.reason, "else TAP") == NULL);
+	CHECK(fo_scan_exception_parse("auto") == FO_SCAN_EXC_AUTO);
+	CHECK(fo_scan_exception_parse("af_xdp") == FO_SCAN_EXC_AF_XDP);
+	CHECK(fo_scan_exception_parse("tap") == FO_SCAN_EXC_TAP);
+	CHECK(fo_scan_exception_parse("xdp") == -1 && fo_scan_exception_parse("") == -1);
+	CHECK(strcmp(fo_scan_open_method_name(FO_SCAN_OPEN_AF_XDP), "af_xdp") == 0);
 	pair.kind = FO_SCAN_KIND_VIRTIO;
 	strcpy(pair.synthetic.driver, "vfio-pci");
 	strcpy(pair.synthetic.pci, "0000:01:00.0");
