@@ -4,7 +4,8 @@
 #
 # Crash benchmark: how soon after `kill -9` of the application the kernel's
 # synthetic netdev is its own again (the guardian process removing the TAP
-# exception path's tc redirect). A benchmark, not a test: it prints numbers
+# exception path's tc redirect, or with --exception af_xdp the AF_XDP path's
+# XDP program). A benchmark, not a test: it prints numbers
 # and whether the 1 s target is met; it does not fail on them. See --help.
 set -euo pipefail
 
@@ -12,19 +13,21 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 prog=$(basename "$0")
 rounds=5
 build="$top/build"
+exception=tap
 
 usage() {
 	cat <<EOF
-usage: $prog [--rounds N] [--build DIR] [--help]
+usage: $prog [--rounds N] [--build DIR] [--exception tap|af_xdp] [--help]
 
 On the e2e topology (test/e2e/topology.sh: guest syn0/vf0, host hsyn0/hvf0),
 runs dpdk-testpmd with --vdev net_failover0,sysfs=TREE,iface=syn0 (vf0 through
-af_packet, syn0 through the TAP exception path), N rounds (default $rounds).
+af_packet, syn0 through the TAP exception path, or AF_XDP with --exception
+af_xdp), N rounds (default $rounds).
 Each round: syn0 10.250.0.1/24, hsyn0 10.250.0.2/24; a ping from the host
 every 5 ms (ping -D, timestamps) and 'tc -ts monitor' in the guest run
 throughout; testpmd is started, then SIGKILLed. Printed per round, in ms
-from the kill: the tc filter deletion on syn0 seen by tc monitor, and the
-first ping reply. Then the medians and the worst, against the 1 s target.
+from the kill: the tc filter deletion on syn0 seen by tc monitor (TAP path
+only), and the first ping reply. Then the medians and the worst, against the 1 s target.
 Needs root, dpdk-testpmd, ping, tc; the PMD built in DIR (default build/).
 EOF
 }
@@ -33,6 +36,10 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--rounds) rounds=${2:?--rounds N}; shift 2 ;;
 	--build) build=${2:?--build DIR}; shift 2 ;;
+	--exception)
+		case ${2:-} in tap | af_xdp) exception=$2 ;;
+		*) echo "$prog: --exception is tap or af_xdp, got '${2:-}'" >&2; exit 2 ;; esac
+		shift 2 ;;
 	--help | -h) usage; exit 0 ;;
 	*) echo "$prog: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
@@ -91,9 +98,13 @@ PY
 ms_tc=()
 ms_ping=()
 for r in $(seq "$rounds"); do
-	e2e_start_testpmd "net_failover0,sysfs=$E2E_TMP/sys,iface=syn0" ||
+	e2e_start_testpmd "net_failover0,sysfs=$E2E_TMP/sys,iface=syn0,exception=$exception" ||
 		{ echo "round $r: testpmd did not start"; exit 1; }
-	[ "$(e2e_tc_redirects syn0)" -eq 1 ] || { echo "round $r: no redirect on syn0"; exit 1; }
+	if [ "$exception" = tap ]; then
+		[ "$(e2e_tc_redirects syn0)" -eq 1 ] || { echo "round $r: no redirect on syn0"; exit 1; }
+	else
+		[ "$(e2e_xdp_progs syn0)" -eq 1 ] || { echo "round $r: no XDP program on syn0"; exit 1; }
+	fi
 	sleep 0.3
 	pid=$(e2e_testpmd_pid)
 	t0=$(date +%s.%N)
@@ -112,6 +123,7 @@ for r in $(seq "$rounds"); do
 	[ -z "$ping_ms" ] || ms_ping+=("$ping_ms")
 	# The next testpmd must not see this round's state.
 	[ "$(e2e_tc_redirects syn0)" -eq 0 ] || { echo "round $r: redirect still on syn0"; exit 1; }
+	[ "$(e2e_xdp_progs syn0)" -eq 0 ] || { echo "round $r: XDP program still on syn0"; exit 1; }
 done
 
 stat() {

@@ -355,3 +355,32 @@ e2e_check_tc() {
 		e2e_fail "$got mirred redirect filters on $dev ingress, expected $want"
 	fi
 }
+
+# The synthetic NIC's exception path under test: E2E_EXCEPTION=tap runs the
+# TAP + tc path (exception=tap); unset, the default (AF_XDP where it works).
+E2E_VDEV_EXTRA=${E2E_EXCEPTION:+,exception=$E2E_EXCEPTION}
+e2e_syn_path() {
+	if [ "${E2E_EXCEPTION:-}" = tap ]; then echo tap; else echo af_xdp; fi
+}
+
+# XDP programs attached to DEV in the guest namespace.
+e2e_xdp_progs() {
+	ip -n "$TOPO_GUEST" link show dev "$1" 2>/dev/null | grep -c 'prog/xdp' || true
+}
+
+# N = 1: syn0 carries this run's exception path (tc redirects both ways to
+# the TAP, or an XDP program and no redirect); N = 0: neither is left.
+e2e_check_syn() {
+	local want=$1 got
+	if [ "$(e2e_syn_path)" = tap ]; then
+		e2e_check_tc syn0 "$want"
+		[ "$want" -eq 0 ] || e2e_check_tc ft_failover0 "$want"
+	else
+		e2e_check_tc syn0 0
+		got=$(e2e_xdp_progs syn0)
+		echo "xdp: $got XDP program(s) on syn0 (expected $want)"
+		[ "$got" -eq "$want" ] || e2e_fail "$got XDP programs on syn0, expected $want"
+		! ip -n "$TOPO_GUEST" link show ft_failover0 >/dev/null 2>&1 ||
+			e2e_fail "a TAP ft_failover0 exists on the AF_XDP path"
+	fi
+}

@@ -3,22 +3,26 @@
 # Copyright(c) 2026 The net_failover authors
 #
 # What the PMD changes in the kernel is put back, on close and on a crash.
-# Discovered pair (syn0 netvsc with a TAP exception path, vf0 via AF_PACKET).
-#   crash:       testpmd SIGKILLed: its guardian process removes the tc
-#                redirect and the ingress qdisc; syn0's own kernel stack
+# Discovered pair (syn0 netvsc with the AF_XDP exception path, or the TAP
+# one with E2E_EXCEPTION=tap; vf0 via AF_PACKET).
+#   crash:       testpmd SIGKILLed: its guardian process removes the XDP
+#                program, or the tc redirect and the ingress qdisc; syn0's own kernel stack
 #                answers a ping from the host again (time printed, not judged).
 #   admin_down:  syn0 and vf0 start admin-down: the PMD brings them up,
 #                traffic flows on the VF and through the TAP; after
 #                "port close" they are down again and no guardian is left.
 #   crash_admin: as admin_down, but SIGKILL: the guardian sets them down.
-# Usage: test_guard.sh PATH/librte_net_failover.so {crash|admin_down|crash_admin}
+#   keep:        kernel_traffic=keep: syn0's kernel stack answers a ping
+#                through the AF_XDP path's XDP program while the port
+#                takes the test traffic off syn0 (the VF away).
+# Usage: test_guard.sh PATH/librte_net_failover.so {crash|admin_down|crash_admin|keep}
 set -euo pipefail
 . "$(dirname "$0")/e2e_lib.sh"
 
 scenario=${2:-}
 case "$scenario" in
-crash | admin_down | crash_admin) ;;
-*) echo "usage: $0 PATH/librte_net_failover.so {crash|admin_down|crash_admin}"
+crash | admin_down | crash_admin | keep) ;;
+*) echo "usage: $0 PATH/librte_net_failover.so {crash|admin_down|crash_admin|keep}"
 	exit 2 ;;
 esac
 
@@ -27,7 +31,7 @@ command -v ping >/dev/null || e2e_skip "ping (iputils-ping) not installed"
 command -v pgrep >/dev/null || e2e_skip "pgrep (procps) not installed"
 command -v tc >/dev/null || e2e_skip "tc (iproute2) not installed"
 TREE=$E2E_TMP/sys
-VDEV="net_failover0,sysfs=$TREE,iface=syn0"
+VDEV="net_failover0,sysfs=$TREE,iface=syn0${E2E_VDEV_EXTRA:-}"
 E2E_EAL_EXTRA="--log-level=pmd.net.failover:info"
 GUEST_IP=10.250.0.1
 HOST_IP=10.250.0.2
@@ -121,11 +125,11 @@ crash)
 	ping_syn0 || finish "precondition: syn0 does not answer a ping before testpmd runs"
 	topo_sysfs "$TREE"
 	e2e_start_testpmd "$VDEV" || finish "testpmd did not start"
-	e2e_check_tc syn0 1
+	e2e_check_syn 1
 	pid=$(e2e_testpmd_pid)
 	mapfile -t g < <(guardians "$pid")
 	echo "guardian(s) of testpmd $pid: ${g[*]:-none}"
-	[ ${#g[@]} -eq 1 ] || finish "expected 1 guardian process (TAP path standby), found ${#g[@]}"
+	[ ${#g[@]} -eq 1 ] || finish "expected 1 guardian process (the standby's exception path), found ${#g[@]}"
 	fds=$(fd_targets "${g[0]}" | sort | paste -sd ' ' -)
 	echo "guardian ${g[0]}: fds $fds; process group $(ps -o pgid= -p "${g[0]}" | tr -d ' ') (testpmd's: $(ps -o pgid= -p "$pid" | tr -d ' '))"
 	# stderr (testpmd's log), its socket, the pidfd on testpmd: nothing else
@@ -136,7 +140,7 @@ crash)
 	[ "$(ps -o pgid= -p "${g[0]}")" != "$(ps -o pgid= -p "$pid")" ] ||
 		e2e_fail "guardian is in testpmd's process group (a Ctrl-C would kill it too)"
 	if ping_syn0; then
-		e2e_fail "syn0's kernel stack answered while redirected to the TAP: the check below would prove nothing"
+		e2e_fail "syn0's kernel stack answered while its traffic went to the port: the check below would prove nothing"
 	fi
 	t0=$(now_ms)
 	e2e_kill9_testpmd || finish "no testpmd to kill"
@@ -144,22 +148,55 @@ crash)
 	cp "$E2E_TMP/testpmd.log" "$E2E_TMP/testpmd-killed.log"
 	t_tc=
 	for _ in $(seq 500); do
-		if [ "$(e2e_tc_redirects syn0)" -eq 0 ]; then t_tc=$(($(now_ms) - t0)); break; fi
+		if [ "$(e2e_tc_redirects syn0)" -eq 0 ] && [ "$(e2e_xdp_progs syn0)" -eq 0 ]; then
+			t_tc=$(($(now_ms) - t0))
+			break
+		fi
 		sleep 0.01
 	done
 	t_ping=
 	for _ in $(seq 40); do
 		if ping_syn0; then t_ping=$(($(now_ms) - t0)); break; fi
 	done
-	echo "after SIGKILL: testpmd reaped after $t_dead ms, tc redirect on syn0 gone after ${t_tc:-never (5 s)} ms, syn0 answered a ping after ${t_ping:-never (8 s)} ms"
-	[ -n "$t_tc" ] || e2e_fail "the redirect on syn0 was still there 5 s after SIGKILL"
+	echo "after SIGKILL: testpmd reaped after $t_dead ms, $(e2e_syn_path) path on syn0 gone after ${t_tc:-never (5 s)} ms, syn0 answered a ping after ${t_ping:-never (8 s)} ms"
+	[ -n "$t_tc" ] || e2e_fail "the $(e2e_syn_path) path on syn0 was still there 5 s after SIGKILL"
 	[ -n "$t_ping" ] || e2e_fail "syn0 did not answer a ping from the host within 8 s of SIGKILL"
-	e2e_check_tc syn0 0
+	e2e_check_syn 0
 	q=$(ip netns exec "$TOPO_GUEST" tc qdisc show dev syn0 ingress)
 	[ -z "$q" ] || e2e_fail "ingress qdisc left on syn0: $q"
-	check_guardian_line 'tc redirect between ifindex [0-9]+ and [0-9]+'
+	if [ "$(e2e_syn_path)" = tap ]; then
+		check_guardian_line 'tc redirect between ifindex [0-9]+ and [0-9]+'
+	elif grep -qE "net_failover guardian: process [0-9]+ is gone: the XDP program on ifindex [0-9]+ removed" \
+		"$E2E_TMP/testpmd-killed.log"; then
+		echo "log: $(grep -E 'net_failover guardian: .*XDP' "$E2E_TMP/testpmd-killed.log" | head -n 1)"
+	else
+		e2e_fail "no 'net_failover guardian: ... the XDP program on ifindex N removed' line in the killed testpmd's log"
+	fi
 	check_guardian_gone "${g[0]}"
-	finish "SIGKILL: the guardian removed the tc redirect, syn0 answers again"
+	finish "SIGKILL: the guardian removed the $(e2e_syn_path) path, syn0 answers again"
+	;;
+keep)
+	ip -n "$TOPO_GUEST" addr add "$GUEST_IP/24" dev syn0
+	ip -n "$TOPO_HOST" addr add "$HOST_IP/24" dev hsyn0
+	topo_sysfs "$TREE"
+	VDEV="$VDEV,kernel_traffic=keep"
+	e2e_start_testpmd "$VDEV" || finish "testpmd did not start"
+	if grep -q "this build has none" "$E2E_TMP/testpmd.log"; then
+		e2e_skip "this build has no XDP program for kernel_traffic=keep (clang or libbpf-dev missing)"
+	fi
+	e2e_check_syn 1
+	prog=$(ip -n "$TOPO_GUEST" link show dev syn0 | grep -o 'prog/xdp id [0-9]* name [a-z_]*' || true)
+	echo "syn0: $prog"
+	case $prog in *fo_xdp_keep*) ;; *) e2e_fail "syn0 does not run the keep program fo_xdp_keep ($prog)" ;; esac
+	ping_syn0 || e2e_fail "syn0's kernel stack did not answer a ping with kernel_traffic=keep"
+	e2e_phase loss --ifaces hvf0,hsyn0 --rate 10000 --duration 1.5 \
+		--switch-at 0.5 --switch-cmd 'ip link set hvf0 down' || finish "pktgen failed"
+	e2e_pktgen_report loss
+	e2e_check_window "via the AF_XDP path after the event+100ms" "$(e2e_seq_after_cmd 0 100)" end hsyn0 950
+	ping_syn0 || e2e_fail "syn0's kernel stack did not answer a ping while the port carried traffic on syn0"
+	e2e_stop_testpmd
+	e2e_check_syn 0
+	finish "kernel_traffic=keep: the kernel answers on syn0, the port takes the rest"
 	;;
 admin_down | crash_admin)
 	ip -n "$TOPO_GUEST" link set syn0 down
@@ -197,7 +234,7 @@ admin_down | crash_admin)
 		done
 		check_guardian_line 'admin state of ifindex [0-9]+'
 		for x in "${g[@]}"; do check_guardian_gone "$x"; done
-		e2e_check_tc syn0 0
+		e2e_check_syn 0
 		finish "SIGKILL: the guardians set syn0 and vf0 admin-down again"
 	fi
 	e2e_phase steady --ifaces hvf0,hsyn0 --rate 10000 --duration 1 || finish "pktgen failed"
@@ -207,7 +244,7 @@ admin_down | crash_admin)
 	e2e_phase loss --ifaces hvf0,hsyn0 --rate 10000 --duration 1.5 \
 		--switch-at 0.5 --switch-cmd 'ip link set hvf0 down' || finish "pktgen failed"
 	e2e_pktgen_report loss
-	e2e_check_window "via the TAP path after the event+100ms" "$(e2e_seq_after_cmd 0 100)" end hsyn0 950
+	e2e_check_window "via the $(e2e_syn_path) path after the event+100ms" "$(e2e_seq_after_cmd 0 100)" end hsyn0 950
 	mark=$(e2e_log_mark)
 	cmd stop
 	cmd "port stop all"
@@ -223,7 +260,7 @@ admin_down | crash_admin)
 	# Reaped by the PMD while testpmd still runs: no zombie left.
 	left=$(guardians "$pid")
 	[ -z "$left" ] || e2e_fail "guardian(s) left after port close: $(ps -o pid=,stat= -p "$(echo "$left" | paste -sd, -)")"
-	e2e_check_tc syn0 0
+	e2e_check_syn 0
 	cmd quit
 	e2e_stop_testpmd
 	finish "netdevs brought up for the port, put back down on close"

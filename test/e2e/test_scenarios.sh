@@ -3,8 +3,9 @@
 # Copyright(c) 2026 The net_failover authors
 #
 # End-to-end failover scenarios, one per run, on the discovered pair of
-# test_discovered.sh (syn0 = netvsc held by the kernel -> TAP exception path
-# ft_failover0 + tc redirect; vf0 = its VF, af_packet). Each asserts the
+# test_discovered.sh (syn0 = netvsc held by the kernel -> AF_XDP exception
+# path, or with E2E_EXCEPTION=tap the TAP ft_failover0 + tc redirect; vf0 =
+# its VF, af_packet). Each asserts the
 # echoes, the interface of the host namespace they came back on, and the
 # PMD's "active path" log lines. Usage:
 #   test_scenarios.sh PATH/librte_net_failover.so SCENARIO
@@ -32,7 +33,7 @@ esac
 
 e2e_init "${1:-}"
 TREE=$E2E_TMP/sys
-VDEV="net_failover0,sysfs=$TREE,iface=syn0"
+VDEV="net_failover0,sysfs=$TREE,iface=syn0${E2E_VDEV_EXTRA:-}"
 E2E_EAL_EXTRA="--log-level=pmd.net.failover:info"
 T0=$(date +%s%N)
 
@@ -106,7 +107,7 @@ vf_loss)
 	e2e_check_window "after the event+${SETTLE_MS}ms" "$(e2e_seq_after_cmd 0 $SETTLE_MS)" end hsyn0 $SWITCH_PM
 	e2e_expect_switch "$mark" primary standby 2 || true
 	[ "$(e2e_active_path)" = standby ] || e2e_fail "active path at the end is '$(e2e_active_path)', expected standby"
-	finish "hvf0 down, traffic moves to hsyn0 through the TAP exception path"
+	finish "hvf0 down, traffic moves to hsyn0 through the $(e2e_syn_path) exception path"
 	;;
 vf_return)
 	# 3. VF away at 1 s (as vf_loss), back at 2 s: hvf0 up, pktgen to hvf0.
@@ -167,7 +168,7 @@ flaps)
 	steady before hvf0,hsyn0 hvf0 0.5
 	fd0=$(e2e_testpmd_fds) || fd0="?"
 	echo "testpmd fds before the flaps: $fd0"
-	e2e_check_tc syn0 1
+	e2e_check_syn 1
 	mark=$(e2e_log_mark)
 	rm -f "$E2E_TMP/pktgen.json"
 	e2e_pktgen --raw --ifaces hsyn0,hvf0 --rate $RATE --duration 2.5 &
@@ -194,9 +195,8 @@ flaps)
 	fd1=$(e2e_testpmd_fds) || fd1="??"
 	echo "testpmd fds after the flaps: $fd1"
 	[ "$fd0" = "$fd1" ] || e2e_fail "testpmd had $fd0 open fds before the flaps and $fd1 after (expected equal)"
-	e2e_check_tc syn0 1
-	e2e_check_tc ft_failover0 1
-	finish "50 flaps of hvf0: converged on the VF, no fd or tc filter leaked"
+	e2e_check_syn 1
+	finish "50 flaps of hvf0: converged on the VF, no fd, tc filter or XDP program leaked"
 	;;
 both_down)
 	# 7. hvf0 and hsyn0 down at 1 s (pktgen to hsyn0), both up at 2 s
@@ -228,12 +228,11 @@ both_down)
 	finish "both paths down (no echoes), both back: echoes on hvf0"
 	;;
 restart)
-	# 8. testpmd SIGKILLed with its guardian (its tc rules stay, as after
-	# a kill of the whole cgroup), restarted with the same args. A SIGKILL of
-	# testpmd alone is test_guard.sh crash.
+	# 8. testpmd SIGKILLed with its guardian (its tc rules or XDP program
+	# stay, as after a kill of the whole cgroup), restarted with the same
+	# args. A SIGKILL of testpmd alone is test_guard.sh crash.
 	tree_and_start
-	e2e_check_tc syn0 1
-	e2e_check_tc ft_failover0 1
+	e2e_check_syn 1
 	steady before hvf0,hsyn0 hvf0 0.5
 	guards=$(pgrep -P "$(e2e_testpmd_pid)" -x fo-guard || true)
 	[ -n "$guards" ] || e2e_fail "testpmd has no guardian process (fo-guard) to kill"
@@ -241,15 +240,25 @@ restart)
 	[ -z "$guards" ] || kill -9 $guards
 	e2e_kill9_testpmd || e2e_fail "no testpmd to kill"
 	mv "$E2E_TMP/testpmd.log" "$E2E_TMP/testpmd-killed.log"
-	stale=$(e2e_tc_redirects syn0)
-	echo "after SIGKILL: $stale stale redirect filter(s) on syn0; ft_failover0 $(ip -n "$TOPO_GUEST" link show ft_failover0 >/dev/null 2>&1 && echo still exists || echo gone)"
-	[ "$stale" -ge 1 ] || e2e_fail "after SIGKILL no stale redirect left on syn0 (expected the killed process's rule to stay; is the check still meaningful?)"
+	if [ "$(e2e_syn_path)" = tap ]; then
+		stale=$(e2e_tc_redirects syn0)
+		echo "after SIGKILL: $stale stale redirect filter(s) on syn0; ft_failover0 $(ip -n "$TOPO_GUEST" link show ft_failover0 >/dev/null 2>&1 && echo still exists || echo gone)"
+	else
+		stale=$(e2e_xdp_progs syn0)
+		echo "after SIGKILL: $stale stale XDP program(s) on syn0"
+	fi
+	[ "$stale" -ge 1 ] || e2e_fail "after SIGKILL nothing stale left on syn0 (expected the killed process's $(e2e_syn_path) path to stay; is the check still meaningful?)"
 	start
 	e2e_expect_switch 0 none primary 3 || true
-	e2e_check_tc syn0 1
-	e2e_check_tc ft_failover0 1
+	e2e_check_syn 1
+	if [ "$(e2e_syn_path)" = af_xdp ]; then
+		grep -qE "removed the XDP program .* left by a process that is gone|AF_XDP on syn0, XDP program" "$E2E_TMP/testpmd.log" ||
+			e2e_fail "no line saying the stale XDP program was replaced"
+		! grep -q "TAP exception path instead" "$E2E_TMP/testpmd.log" ||
+			e2e_fail "the restarted port fell back to the TAP: $(grep 'TAP exception path instead' "$E2E_TMP/testpmd.log")"
+	fi
 	steady after-restart hvf0,hsyn0 hvf0 1
-	# The exception path is live: the VF away, traffic through the TAP.
+	# The exception path is live: the VF away, traffic through syn0's path.
 	mark=$(e2e_log_mark)
 	e2e_phase loss --ifaces hvf0,hsyn0 --rate $RATE --duration 1.5 \
 		--switch-at 0.5 --switch-cmd 'ip link set hvf0 down' || finish "pktgen failed"
@@ -258,7 +267,7 @@ restart)
 	e2e_check_window "via hsyn0 after the event+${SETTLE_MS}ms" "$(e2e_seq_after_cmd 0 $SETTLE_MS)" end hsyn0 $SWITCH_PM
 	e2e_expect_switch "$mark" primary standby 2 || true
 	e2e_stop_testpmd
-	e2e_check_tc syn0 0
-	finish "SIGKILL + restart: stale tc rules replaced, traffic on the VF and via hsyn0"
+	e2e_check_syn 0
+	finish "SIGKILL + restart ($(e2e_syn_path) path): stale state replaced, traffic on the VF and via hsyn0"
 	;;
 esac

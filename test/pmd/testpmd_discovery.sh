@@ -34,16 +34,33 @@ run "iface=enP2969s2" && { echo "FAIL: probe succeeded with no netdev present"; 
 expect "discovered netvsc pair eth1 under $tree" "pair chosen by the VF's name"
 expect "primary (VF): 0b99:00:02.0: .*mlx5_core.*; fallback net_af_packet_failover0_vf,iface=enP2969s2" \
 	"VF decision: PCI address, netdev fallback"
-expect "standby (synthetic .*): net_tap_failover0,iface=ft_failover0: .*TAP exception path.*; fallback net_af_packet_failover0_syn,iface=eth1" \
-	"synthetic decision: TAP exception path, AF_PACKET fallback"
+expect "standby (synthetic .*): net_af_xdp_failover0,iface=eth1: .*AF_XDP exception path on eth1, else TAP; fallback net_tap_failover0,iface=ft_failover0" \
+	"synthetic decision: AF_XDP exception path, TAP fallback"
 expect 'primary sub-device "0b99:00:02.0": no PCI device 0b99:00:02.0 on this machine' \
 	"absent PCI VF not probed"
 expect "primary: falling back to its kernel netdev: net_af_packet_failover0_vf,iface=enP2969s2" \
 	"VF fallback logged"
 expect 'primary sub-device "net_af_packet_failover0_vf,iface=enP2969s2": netdev enP2969s2 does not exist' \
 	"absent VF netdev named"
-expect 'standby sub-device "net_af_packet_failover0_syn,iface=eth1": netdev eth1 does not exist' \
+expect "standby: AF_XDP on eth1 not used (netdev eth1 does not exist): TAP exception path instead" \
+	"AF_XDP path not taken, one line saying why"
+expect 'standby sub-device "net_tap_failover0,iface=ft_failover0": synthetic netdev eth1 does not exist' \
 	"missing synthetic netdev named"
+
+# exception=tap: the TAP path first, the netdev through AF_PACKET if not.
+run "iface=enP2969s2,exception=tap" && { echo "FAIL: probe succeeded with no netdev present"; fail=1; }
+expect "standby (synthetic .*): net_tap_failover0,iface=ft_failover0: .*TAP exception path redirected from eth1 (exception=tap); fallback net_af_packet_failover0_syn,iface=eth1" \
+	"exception=tap: TAP exception path, AF_PACKET fallback"
+expect 'standby sub-device "net_af_packet_failover0_syn,iface=eth1": netdev eth1 does not exist' \
+	"exception=tap: missing synthetic netdev named"
+# exception=af_xdp: AF_XDP only, no TAP.
+run "iface=enP2969s2,exception=af_xdp" && { echo "FAIL: probe succeeded with no netdev present"; fail=1; }
+expect "standby (synthetic .*): net_af_xdp_failover0,iface=eth1: .*AF_XDP exception path on eth1 (exception=af_xdp)$" \
+	"exception=af_xdp: AF_XDP, no fallback"
+expect 'standby sub-device "net_af_xdp_failover0,iface=eth1": netdev eth1 does not exist' \
+	"exception=af_xdp: missing synthetic netdev named"
+run "iface=enP2969s2,exception=xdp" && { echo "FAIL: exception=xdp accepted"; fail=1; }
+expect "'exception' is 'auto' (AF_XDP, else TAP), 'af_xdp' or 'tap', got \"xdp\"" "bad exception= value named"
 
 run "mac=00:0d:3a:03:16:48"
 expect "discovered netvsc pair eth2" "pair chosen by mac="

@@ -124,3 +124,26 @@ fo_api_sub_state(uint16_t port_id, enum fo_path path)
 		return NULL;
 	return fo_sub_state_name(fo_sub_of(priv, path)->state);
 }
+
+/*
+ * The exception path of a discovered pair for telemetry: the mode asked
+ * for, the path in use ("af_xdp", "tap", "" when neither is attached) and
+ * kernel_traffic. False for a port with named sub-devices.
+ */
+bool
+fo_api_exception(uint16_t port_id, const char **mode, const char **path, const char **kernel)
+{
+	static const char *const modes[] = {"auto", "af_xdp", "tap"};
+	struct fo_private *priv;
+	const struct fo_sub *syn;
+	int err;
+
+	priv = fo_api_priv(port_id, &err);
+	if (priv == NULL || !priv->discover)
+		return false;
+	syn = fo_sub_of(priv, FO_PATH_STANDBY);
+	*mode = modes[priv->args.exception];
+	*path = !fo_sub_present(syn) ? "" : syn->via_xdp ? "af_xdp" : syn->via_tap ? "tap" : "";
+	*kernel = priv->args.keep_kernel ? "keep" : "take";
+	return true;
+}

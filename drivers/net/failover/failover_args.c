@@ -178,7 +178,8 @@ int
 fo_args_parse(const char *str, struct fo_args *args, char *err, size_t errlen)
 {
 	static const char *const keys[] = {"primary", "standby", "mac", "poll_ms",
-		"standby_poll", "quiesce_ms", "sysfs", "iface", "mbuf_port", "grace"};
+		"standby_poll", "quiesce_ms", "sysfs", "iface", "mbuf_port", "grace", "exception",
+		"kernel_traffic"};
 	char value[FO_DEVARGS_MAX];
 	char seen[FO_DIM(keys)] = {0};
 	const char *p = str != NULL ? str : "";
@@ -203,7 +204,7 @@ fo_args_parse(const char *str, struct fo_args *args, char *err, size_t errlen)
 				break;
 		if (k == FO_DIM(keys))
 			return fo_args_error(err, errlen,
-				"unknown key '%.*s' (known: primary, standby, mac, poll_ms, standby_poll, quiesce_ms, sysfs, iface, mbuf_port, grace)",
+				"unknown key '%.*s' (known: primary, standby, mac, poll_ms, standby_poll, quiesce_ms, sysfs, iface, mbuf_port, grace, exception, kernel_traffic)",
 				(int)klen, p);
 		if (seen[k]++)
 			return fo_args_error(err, errlen, "key '%s' given twice", keys[k]);
@@ -271,6 +272,25 @@ fo_args_parse(const char *str, struct fo_args *args, char *err, size_t errlen)
 					value);
 			args->grace = strcmp(value, "fence") == 0 ? FO_GRACE_FENCE : FO_GRACE_AUTO;
 			break;
+		case 10:
+			if (strcmp(value, "auto") == 0)
+				args->exception = FO_EXC_AUTO;
+			else if (strcmp(value, "af_xdp") == 0)
+				args->exception = FO_EXC_AF_XDP;
+			else if (strcmp(value, "tap") == 0)
+				args->exception = FO_EXC_TAP;
+			else
+				return fo_args_error(err, errlen,
+					"'exception' is 'auto' (AF_XDP, else TAP), 'af_xdp' or 'tap', got \"%s\"",
+					value);
+			break;
+		case 11:
+			if (strcmp(value, "take") != 0 && strcmp(value, "keep") != 0)
+				return fo_args_error(err, errlen,
+					"'kernel_traffic' is 'take' (every frame to the port) or 'keep' (ARP, neighbour discovery and the netdev's own addresses stay with the kernel), got \"%s\"",
+					value);
+			args->keep_kernel = strcmp(value, "keep") == 0;
+			break;
 		}
 
 		p = eq + 1 + vlen;
@@ -284,6 +304,12 @@ fo_args_parse(const char *str, struct fo_args *args, char *err, size_t errlen)
 	if (!fo_args_discover(args) && (args->sysfs[0] != '\0' || args->iface[0] != '\0'))
 		return fo_args_error(err, errlen,
 			"'sysfs' and 'iface' select a discovered pair: not with primary or standby");
+	if (!fo_args_discover(args) && (seen[10] || seen[11]))
+		return fo_args_error(err, errlen,
+			"'exception' and 'kernel_traffic' choose how a discovered synthetic NIC is opened: not with primary or standby");
+	if (args->keep_kernel && args->exception == FO_EXC_TAP)
+		return fo_args_error(err, errlen,
+			"'kernel_traffic=keep' needs the AF_XDP path: not with exception=tap");
 	if (args->primary[0] != '\0' && args->standby[0] != '\0') {
 		char a[FO_DEVARGS_MAX], b[FO_DEVARGS_MAX];
 

@@ -23,6 +23,13 @@ enum fo_grace_mode {
 	FO_GRACE_FENCE,    /* a fence in every burst */
 };
 
+/* How a discovered synthetic NIC held by the kernel is opened. */
+enum fo_exception {
+	FO_EXC_AUTO = 0, /* AF_XDP where the kernel and net_af_xdp allow it, else TAP */
+	FO_EXC_AF_XDP,   /* AF_XDP only */
+	FO_EXC_TAP,      /* TAP + tc redirect only */
+};
+
 struct fo_args {
 	char primary[FO_DEVARGS_MAX]; /* the VF's path; "" when not given */
 	char standby[FO_DEVARGS_MAX]; /* the synthetic NIC's path; "" when not given */
@@ -35,6 +42,8 @@ struct fo_args {
 	char iface[FO_IFACE_MAX];   /* discovery: the pair with this netdev */
 	bool mbuf_port_sub;         /* leave the sub-device's id in mbuf->port */
 	enum fo_grace_mode grace;
+	enum fo_exception exception;
+	bool keep_kernel; /* AF_XDP path: the kernel keeps ARP, ND and its own addresses */
 };
 
 /* No sub-device given: the pair is discovered from sysfs. */

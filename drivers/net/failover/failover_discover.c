@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include <fo_scan.h>
 
 #include "failover_private.h"
+#include "failover_xdp.h"
 
 /*
  * While a discovered pair's VF is absent, sysfs is walked again after
@@ -15,6 +17,11 @@
  */
 #define FO_DISCOVER_RESCAN_FIRST_MS 100u
 #define FO_DISCOVER_RESCAN_MAX_MS 2000u
+
+static_assert((int)FO_EXC_AUTO == (int)FO_SCAN_EXC_AUTO &&
+		      (int)FO_EXC_AF_XDP == (int)FO_SCAN_EXC_AF_XDP &&
+		      (int)FO_EXC_TAP == (int)FO_SCAN_EXC_TAP,
+	      "exception= and the scan library's plan agree");
 
 static const char *
 fo_discover_root(const struct fo_private *priv)
@@ -30,6 +37,26 @@ fo_discover_af_packet(const struct fo_private *priv, const char *path, const cha
 	const char *suffix = strncmp(priv->name, "net_", 4) == 0 ? priv->name + 4 : priv->name;
 
 	snprintf(out, len, "net_af_packet_%s_%s,iface=%s", suffix, path, iface);
+}
+
+/*
+ * "net_af_xdp_failover0": the AF_XDP exception path on the synthetic
+ * netdev; with kernel_traffic=keep, our XDP program instead of net_af_xdp's.
+ */
+static void
+fo_discover_af_xdp(const struct fo_private *priv, const char *iface, char *out, size_t len)
+{
+	const char *suffix = strncmp(priv->name, "net_", 4) == 0 ? priv->name + 4 : priv->name;
+	char prog[64] = "", err[FO_ERR_MAX];
+	int n;
+
+	n = snprintf(out, len, "net_af_xdp_%s,iface=%s", suffix, iface);
+	if (!priv->args.keep_kernel || n < 0 || (size_t)n >= len)
+		return;
+	if (fo_xdp_keep_prog_path(prog, sizeof(prog), err, sizeof(err)) < 0)
+		FO_LOG(ERR, priv, "kernel_traffic=keep: %s", err); /* checked at probe */
+	else
+		snprintf(out + n, len - n, ",xdp_prog=%s", prog);
 }
 
 /* net_tap named after the port; its netdev "ft_failover0" fits IFNAMSIZ. */
@@ -78,6 +105,7 @@ fo_discover_plan_synthetic(struct fo_private *priv, const struct fo_scan_pair *p
 	struct fo_scan_open_plan plan;
 
 	fo_scan_plan_synthetic(pair, &plan);
+	fo_scan_plan_exception(pair, (enum fo_scan_exception)priv->args.exception, &plan);
 	sub->devargs[0] = '\0';
 	sub->fallback[0] = '\0';
 	sub->tc_syn[0] = '\0';
@@ -94,6 +122,13 @@ fo_discover_plan_synthetic(struct fo_private *priv, const struct fo_scan_pair *p
 		/* The exception path: a TAP, and tc redirects it to the kernel netdev. */
 		fo_discover_tap(priv, iface, sub);
 		fo_discover_af_packet(priv, "syn", iface, sub->fallback, sizeof(sub->fallback));
+		break;
+	case FO_SCAN_OPEN_AF_XDP:
+		/* AF_XDP sockets on the kernel netdev; with auto, the TAP path if not. */
+		fo_discover_tap(priv, iface, sub);
+		if (priv->args.exception == FO_EXC_AUTO)
+			strlcpy(sub->fallback, sub->devargs, sizeof(sub->fallback));
+		fo_discover_af_xdp(priv, iface, sub->devargs, sizeof(sub->devargs));
 		break;
 	case FO_SCAN_OPEN_AF_PACKET:
 		fo_discover_af_packet(priv, "syn", iface, sub->devargs, sizeof(sub->devargs));
@@ -226,6 +261,11 @@ fo_discover_select(struct fo_private *priv, char *err, size_t errlen)
 	char found[FO_ERR_MAX];
 	size_t i;
 
+	if (priv->args.keep_kernel && !fo_xdp_keep_available()) {
+		snprintf(err, errlen,
+			 "kernel_traffic=keep needs the XDP program, and this build has none (clang and libbpf-dev were missing when it was built)");
+		return -ENOTSUP;
+	}
 	if (fo_discover_scan(priv, &res, err, errlen) < 0)
 		return -ENOENT;
 	for (i = 0; i < res->n_pairs && pair == NULL; i++)

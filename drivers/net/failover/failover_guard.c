@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 
 #include <libmnl/libmnl.h>
+#include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/pkt_cls.h>
 #include <linux/pkt_sched.h>
@@ -264,6 +265,75 @@ fo_guard_undo_admin_up(int fd, uint32_t ifindex)
 	return ret == -ENODEV ? 0 : ret;
 }
 
+/* The XDP program on an interface: id and attach mode (XDP_ATTACHED_*). */
+struct fo_guard_xdp {
+	uint32_t id;
+	uint8_t mode;
+};
+
+static int
+fo_guard_xdp_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[IFLA_MAX + 1], *xdp[IFLA_XDP_MAX + 1];
+	struct fo_guard_xdp *x = data;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK ||
+	    fo_tc_parse_attrs(nlh, sizeof(struct ifinfomsg), tb, IFLA_MAX) < 0 ||
+	    tb[IFLA_XDP] == NULL)
+		return MNL_CB_OK;
+	fo_tc_parse_nested(tb[IFLA_XDP], xdp, IFLA_XDP_MAX);
+	if (xdp[IFLA_XDP_ATTACHED] != NULL)
+		x->mode = mnl_attr_get_u8(xdp[IFLA_XDP_ATTACHED]);
+	if (xdp[IFLA_XDP_PROG_ID] != NULL)
+		x->id = mnl_attr_get_u32(xdp[IFLA_XDP_PROG_ID]);
+	return MNL_CB_OK;
+}
+
+/* Detach the XDP program of ifindex if it is still the one recorded. */
+static int
+fo_guard_undo_xdp(int fd, uint32_t ifindex, uint32_t prog_id)
+{
+	struct fo_guard_xdp x = {0, XDP_ATTACHED_NONE};
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifm;
+	struct nlattr *nest;
+	uint32_t flags;
+	int ret;
+
+	memset(fo_guard_tx, 0, sizeof(fo_guard_tx));
+	nlh = mnl_nlmsg_put_header(fo_guard_tx);
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK; /* the ack ends the reply */
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = ifindex;
+	ret = fo_guard_talk(fd, nlh, fo_guard_xdp_cb, &x);
+	if (ret == -ENODEV)
+		return 0;
+	if (ret < 0)
+		return ret;
+	if (x.id == 0 || (prog_id != 0 && x.id != prog_id))
+		return 0; /* gone with its sockets, or someone else's now */
+	flags = x.mode == XDP_ATTACHED_SKB   ? XDP_FLAGS_SKB_MODE
+		: x.mode == XDP_ATTACHED_DRV ? XDP_FLAGS_DRV_MODE
+		: x.mode == XDP_ATTACHED_HW  ? XDP_FLAGS_HW_MODE
+					     : 0;
+	memset(fo_guard_tx, 0, sizeof(fo_guard_tx));
+	nlh = mnl_nlmsg_put_header(fo_guard_tx);
+	nlh->nlmsg_type = RTM_SETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = ifindex;
+	nest = mnl_attr_nest_start(nlh, IFLA_XDP);
+	mnl_attr_put_u32(nlh, IFLA_XDP_FD, (uint32_t)-1);
+	if (flags != 0)
+		mnl_attr_put_u32(nlh, IFLA_XDP_FLAGS, flags);
+	mnl_attr_nest_end(nlh, nest);
+	ret = fo_guard_talk(fd, nlh, NULL, NULL);
+	return ret == -ENODEV ? 0 : ret;
+}
+
 /* Append text or an unsigned number to a line (no stdio here). */
 static void
 fo_guard_put(char *line, size_t len, const char *s)
@@ -310,6 +380,8 @@ fo_guard_undo_all(pid_t parent)
 			ret = fo_guard_undo_tc_one(fd, r->ifindex, r->peer);
 			if (ret == 0)
 				ret = fo_guard_undo_tc_one(fd, r->peer, r->ifindex);
+		} else if (r->kind == FO_GUARD_XDP) {
+			ret = fo_guard_undo_xdp(fd, r->ifindex, r->peer);
 		} else {
 			ret = fo_guard_undo_admin_up(fd, r->ifindex);
 		}
@@ -318,11 +390,18 @@ fo_guard_undo_all(pid_t parent)
 			fo_guard_put_num(line, sizeof(line), r->ifindex);
 			fo_guard_put(line, sizeof(line), " and ");
 			fo_guard_put_num(line, sizeof(line), r->peer);
+		} else if (r->kind == FO_GUARD_XDP) {
+			fo_guard_put(line, sizeof(line), "the XDP program on ifindex ");
+			fo_guard_put_num(line, sizeof(line), r->ifindex);
+			fo_guard_put(line, sizeof(line),
+				     ret == 0 ? " removed" : " NOT removed, errno ");
 		} else {
 			fo_guard_put(line, sizeof(line), "admin state of ifindex ");
 			fo_guard_put_num(line, sizeof(line), r->ifindex);
 		}
-		fo_guard_put(line, sizeof(line), ret == 0 ? " put back" : " NOT put back, errno ");
+		if (r->kind != FO_GUARD_XDP)
+			fo_guard_put(line, sizeof(line),
+				     ret == 0 ? " put back" : " NOT put back, errno ");
 		if (ret < 0)
 			fo_guard_put_num(line, sizeof(line), (unsigned long)-ret);
 		fo_guard_put(line, sizeof(line), "\n");

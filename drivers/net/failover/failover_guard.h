@@ -31,13 +31,16 @@
 #define FO_GUARD_TC 1
 /* Undo: set ifindex admin-down (it was down before we brought it up). */
 #define FO_GUARD_ADMIN_UP 2
+/* Undo: detach the XDP program of ifindex when its id is peer (peer 0: any
+ * program, recorded before net_af_xdp attaches one to a netdev that had none). */
+#define FO_GUARD_XDP 3
 
 #define FO_GUARD_MAX 8
 
 struct fo_guard_rec {
 	uint32_t kind;
 	uint32_t ifindex;
-	uint32_t peer; /* FO_GUARD_TC: the other interface; else 0 */
+	uint32_t peer; /* FO_GUARD_TC: the other interface; FO_GUARD_XDP: program id; else 0 */
 };
 
 /* Zero-initialised: no guardian. Not thread-safe: the caller serialises. */

@@ -2,8 +2,8 @@
 
 /*
  * What the port changes on kernel netdevs, and how it is put back:
- * - the netdev under an AF_PACKET sub-device, and the synthetic netdev
- *   under the TAP exception path, are brought admin-up before use (nothing
+ * - the netdev under an AF_PACKET or AF_XDP sub-device, and the synthetic
+ *   netdev under the TAP exception path, are brought admin-up before use (nothing
  *   flows through a down netdev, and AF_PACKET's PACKET_FANOUT fails on
  *   one); those this port brought up are set down again when the
  *   sub-device is closed, the others are left alone;
@@ -28,7 +28,7 @@
 
 #include "failover_private.h"
 
-/* The kernel netdev devargs opens, if any: "iface=" of an AF_PACKET one. */
+/* The kernel netdev devargs opens, if any: "iface=" of an AF_PACKET or AF_XDP one. */
 static bool
 fo_netdev_of(const struct fo_sub *sub, const char *devargs, char *name, size_t len)
 {
@@ -36,11 +36,12 @@ fo_netdev_of(const struct fo_sub *sub, const char *devargs, char *name, size_t l
 	size_t n;
 
 	/* The TAP path: the TAP is net_tap's to bring up, the synthetic netdev ours. */
-	if (devargs == sub->devargs && sub->tc_syn[0] != '\0') {
+	if (sub->tc_syn[0] != '\0' && strncmp(devargs, "net_tap", strlen("net_tap")) == 0) {
 		strlcpy(name, sub->tc_syn, len);
 		return true;
 	}
-	if (strncmp(devargs, "net_af_packet", strlen("net_af_packet")) != 0)
+	if (strncmp(devargs, "net_af_packet", strlen("net_af_packet")) != 0 &&
+	    !fo_xdp_path_devargs(devargs))
 		return false;
 	p = strstr(devargs, ",iface=");
 	if (p == NULL)

@@ -101,6 +101,7 @@ enum fo_qkind {
 	FO_QKIND_EXACT = 0, /* the port's counts */
 	FO_QKIND_ALL_RX,    /* every Rx queue it has (net_af_packet) */
 	FO_QKIND_PAIRS,     /* max of both, for both (net_tap) */
+	FO_QKIND_CHANNELS,  /* one Rx queue per channel of its netdev, t Tx (net_af_xdp) */
 };
 
 /* One sub-device: the primary (the VF's path) or the standby (the synthetic NIC's). */
@@ -125,6 +126,12 @@ struct fo_sub {
 	char tc_tap[16];
 	bool via_tap;      /* attached through the TAP, not the fallback */
 	bool tc_installed;
+	/* AF_XDP exception path: net_af_xdp on the synthetic netdev (failover_netdev.c). */
+	bool via_xdp;          /* attached as that path */
+	bool plan_failed;      /* it failed: the fallback is opened until the next configure */
+	unsigned int xdp_ifindex; /* netdev whose XDP program net_af_xdp attached */
+	uint32_t xdp_id;       /* that program, once started */
+	char why[FO_ERR_MAX];  /* why the last attach attempt failed */
 	struct fo_guard guard; /* puts back our kernel changes if we die (failover_netdev.c) */
 	bool nl_known;      /* the netdev's state below is known */
 	bool nl_up;         /* netdev admin up with carrier */
@@ -242,6 +249,8 @@ void fo_txq_info_get(struct rte_eth_dev *dev, uint16_t queue_id, struct rte_eth_
 
 /* failover_api.c */
 const char *fo_api_sub_state(uint16_t port_id, enum fo_path path);
+bool fo_api_exception(uint16_t port_id, const char **mode, const char **path,
+		      const char **kernel);
 
 /* failover_secondary.c */
 extern const struct eth_dev_ops fo_secondary_ops;
@@ -299,6 +308,7 @@ const char *fo_sub_state_name(enum fo_sub_state state);
 void fo_sub_set_state(struct fo_private *priv, struct fo_sub *sub, enum fo_sub_state state);
 int fo_sub_attach(struct fo_private *priv, struct fo_sub *sub);
 int fo_sub_bring_up(struct fo_private *priv, struct fo_sub *sub);
+void fo_sub_fall_back(struct fo_private *priv, struct fo_sub *sub, const char *why);
 void fo_sub_detach(struct fo_private *priv, struct fo_sub *sub, const char *why);
 void fo_sub_finish_drain(struct fo_private *priv, struct fo_sub *sub);
 void fo_sub_forget(struct fo_private *priv, struct fo_sub *sub);
@@ -345,6 +355,14 @@ void fo_netdev_prepare(struct fo_private *priv, struct fo_sub *sub, const char *
 void fo_netdev_restore(struct fo_private *priv, struct fo_sub *sub);
 void fo_netdev_guard_tc(struct fo_private *priv, struct fo_sub *sub, bool installing);
 
+/* failover_xdp_path.c */
+bool fo_xdp_path_devargs(const char *devargs);
+unsigned int fo_xdp_path_channels(const char *ifname);
+int fo_xdp_path_prepare(struct fo_private *priv, struct fo_sub *sub, const char *ifname, char *why,
+			size_t len);
+void fo_xdp_path_started(struct fo_private *priv, struct fo_sub *sub);
+void fo_xdp_path_release(struct fo_private *priv, struct fo_sub *sub);
+
 /* failover_queues.c */
 void fo_queues_learn(struct fo_private *priv, struct fo_sub *sub);
 void fo_queues_limits_update(struct fo_private *priv);
@@ -352,7 +370,7 @@ void fo_queues_plan(const struct fo_private *priv, const struct fo_sub *sub, uin
 		    uint16_t *nb_tx);
 int fo_queues_check(struct fo_private *priv, const struct fo_sub *sub, const char *what);
 uint16_t fo_queues_pairs(const struct fo_private *priv);
-void fo_queues_devargs(const struct fo_private *priv, const char *devargs, char *out,
+void fo_queues_devargs(const struct fo_private *priv, const struct fo_sub *sub, const char *devargs, char *out,
 		       size_t len);
 uint32_t fo_queues_rx_paths(struct fo_private *priv, uint32_t paths, uint16_t qid);
 int fo_queues_configure(struct fo_private *priv);

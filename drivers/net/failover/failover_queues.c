@@ -18,6 +18,10 @@
  *   its Rx queues is set up, and t Tx queues.
  * - net_tap opens one fd per queue pair and wants equal counts; the
  *   kernel's tun picks the fd by flow hash: max(n, t) of both.
+ * - net_af_xdp (the AF_XDP exception path) gets one socket per channel of
+ *   its netdev, since the kernel spreads received frames over all of them:
+ *   as many Rx queues, and t Tx queues; it needs max(n, t) channels, or the
+ *   TAP path takes over (the channel count is never changed).
  * - Sub-devices the driver creates (discovery) are created with max(n, t)
  *   queue pairs and do not limit the port.
  *
@@ -43,6 +47,8 @@ fo_queues_learn(struct fo_private *priv, struct fo_sub *sub)
 		sub->qkind = FO_QKIND_ALL_RX;
 	else if (strcmp(drv, "net_tap") == 0)
 		sub->qkind = FO_QKIND_PAIRS;
+	else if (strcmp(drv, "net_af_xdp") == 0)
+		sub->qkind = FO_QKIND_CHANNELS;
 	else
 		sub->qkind = FO_QKIND_EXACT;
 	sub->max_rxq = RTE_MIN(info.max_rx_queues, FO_MAX_QUEUES);
@@ -93,6 +99,9 @@ fo_queues_plan(const struct fo_private *priv, const struct fo_sub *sub, uint16_t
 		*nb_rx = RTE_MAX(n, t);
 		*nb_tx = *nb_rx;
 		break;
+	case FO_QKIND_CHANNELS:
+		*nb_rx = RTE_MAX(n, sub->max_rxq);
+		break;
 	default:
 		break;
 	}
@@ -126,10 +135,20 @@ fo_queues_pairs(const struct fo_private *priv)
 	return RTE_MAX(RTE_MAX(data->nb_rx_queues, data->nb_tx_queues), 1);
 }
 
-/* devargs of a driver-created AF_PACKET sub-device, with its queue pairs. */
+/*
+ * devargs of a driver-created AF_PACKET sub-device, with its queue pairs;
+ * of the AF_XDP exception path, with a socket per channel of its netdev.
+ */
 void
-fo_queues_devargs(const struct fo_private *priv, const char *devargs, char *out, size_t len)
+fo_queues_devargs(const struct fo_private *priv, const struct fo_sub *sub, const char *devargs,
+		  char *out, size_t len)
 {
+	if (priv->discover && sub->tc_syn[0] != '\0' && fo_xdp_path_devargs(devargs) &&
+	    strstr(devargs, ",queue_count=") == NULL) {
+		snprintf(out, len, "%s,start_queue=0,queue_count=%u", devargs,
+			 RTE_MAX(fo_xdp_path_channels(sub->tc_syn), 1u));
+		return;
+	}
 	if (!priv->discover || strncmp(devargs, "net_af_packet", strlen("net_af_packet")) != 0 ||
 	    strstr(devargs, ",qpairs=") != NULL) {
 		strlcpy(out, devargs, len);
@@ -179,6 +198,24 @@ fo_queues_configure(struct fo_private *priv)
 			return -EINVAL;
 	}
 	FO_FOREACH_SUB(priv, sub) {
+		sub->plan_failed = false; /* the planned way may fit the new counts */
+		if (sub->qkind == FO_QKIND_CHANNELS && sub->via_xdp && fo_sub_present(sub) &&
+		    sub->state != FO_SUB_DRAINING &&
+		    (sub->max_rxq < pairs || priv->dev->data->nb_rx_queues == 0)) {
+			char why[FO_ERR_MAX];
+
+			snprintf(why, sizeof(why), "%s has %u channel(s), the port needs %u%s",
+				 sub->tc_syn, sub->max_rxq, pairs,
+				 priv->dev->data->nb_rx_queues == 0 ? " and an Rx queue" : "");
+			if (sub->fallback[0] != '\0') {
+				fo_sub_fall_back(priv, sub, why);
+			} else {
+				FO_LOG(ERR, priv, "%s %s: %s", fo_rules_path_name(sub->path),
+				       sub->name, why);
+				fo_sub_detach(priv, sub, "too few channels");
+			}
+			continue;
+		}
 		if (sub->refused_rxq != 0 || sub->refused_txq != 0) {
 			sub->refused_rxq = 0;
 			sub->refused_txq = 0;

@@ -174,7 +174,8 @@ fo_sub_exists(const struct fo_sub *sub, const char *devargs, char *why, size_t l
 			return false;
 		}
 	}
-	if (strncmp(sub->name, "net_af_packet", strlen("net_af_packet")) == 0) {
+	if (strncmp(sub->name, "net_af_packet", strlen("net_af_packet")) == 0 ||
+	    fo_xdp_path_devargs(sub->name)) {
 		fo_sub_iface_arg(devargs, ifname, sizeof(ifname));
 		if (!fo_sub_netdev_exists(ifname)) {
 			snprintf(why, len, "netdev %s does not exist", ifname);
@@ -190,7 +191,7 @@ fo_sub_exists(const struct fo_sub *sub, const char *devargs, char *why, size_t l
 
 /* Point "iface=" of the sub-device's devargs (and fallback) at a renamed netdev. */
 static void
-fo_sub_rename_devargs(struct fo_sub *sub, const char *name)
+fo_sub_rename_devargs(struct fo_sub *sub, const char *from, const char *name)
 {
 	char *args[] = {sub->devargs, sub->fallback};
 	unsigned int i;
@@ -198,11 +199,16 @@ fo_sub_rename_devargs(struct fo_sub *sub, const char *name)
 	for (i = 0; i < RTE_DIM(args); i++) {
 		char *p = strstr(args[i], "iface=");
 		char rest[FO_DEVARGS_MAX];
+		size_t n;
 
 		if (p == NULL || (p != args[i] && p[-1] != ','))
 			continue;
 		p += strlen("iface=");
-		strlcpy(rest, p + strcspn(p, ","), sizeof(rest));
+		n = strcspn(p, ",");
+		/* The TAP fallback of the AF_XDP path names its own netdev. */
+		if (n != strlen(from) || strncmp(p, from, n) != 0)
+			continue;
+		strlcpy(rest, p + n, sizeof(rest));
 		snprintf(p, FO_DEVARGS_MAX - (p - args[i]), "%s%s", name, rest);
 	}
 }
@@ -221,9 +227,8 @@ fo_sub_rename(struct fo_private *priv, struct fo_sub *sub, const char *name)
 	FO_LOG(INFO, priv, "%s netdev %s renamed %s", fo_sub_role(sub), sub->ifname, name);
 	if (sub->tc_syn[0] != '\0' && strcmp(sub->tc_syn, sub->ifname) == 0)
 		strlcpy(sub->tc_syn, name, sizeof(sub->tc_syn));
+	fo_sub_rename_devargs(sub, sub->ifname, name);
 	strlcpy(sub->ifname, name, sizeof(sub->ifname));
-	if (!sub->via_tap)
-		fo_sub_rename_devargs(sub, name);
 }
 
 /*
@@ -243,10 +248,11 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *plann
 	int ret;
 
 	/* A netdev the driver opens itself gets the queue pairs the port needs. */
-	fo_queues_devargs(priv, planned, devargs, sizeof(devargs));
+	fo_queues_devargs(priv, sub, planned, devargs, sizeof(devargs));
 	memset(&da, 0, sizeof(da));
 	ret = rte_devargs_parse(&da, devargs);
 	if (ret < 0) {
+		snprintf(sub->why, sizeof(sub->why), "no bus or driver knows %s", planned);
 		if (log)
 			rte_log(level, fo_logtype,
 				"net_failover %s: %s sub-device \"%s\": no bus or driver knows this device\n",
@@ -262,13 +268,25 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *plann
 	 * probe leaves the device in EAL's list: look first.
 	 */
 	if (!fo_sub_exists(sub, devargs, why, sizeof(why))) {
+		strlcpy(sub->why, why, sizeof(sub->why));
 		if (log)
 			rte_log(level, fo_logtype, "net_failover %s: %s sub-device \"%s\": %s\n",
 				priv->name, fo_sub_role(sub), planned, why);
 		return -ENODEV;
 	}
 
-	fo_netdev_prepare(priv, sub, planned); /* by pointer: the TAP path */
+	fo_netdev_prepare(priv, sub, planned);
+	sub->via_xdp = sub->tc_syn[0] != '\0' && fo_xdp_path_devargs(planned);
+	if (sub->via_xdp) {
+		ret = fo_xdp_path_prepare(priv, sub, sub->tc_syn, sub->why, sizeof(sub->why));
+		if (ret < 0) {
+			sub->via_xdp = false;
+			if (log)
+				rte_log(level, fo_logtype, "net_failover %s: %s sub-device \"%s\": %s\n",
+					priv->name, fo_sub_role(sub), planned, sub->why);
+			return ret;
+		}
+	}
 	ret = rte_dev_probe(devargs);
 	if ((ret == 0 || ret == -EEXIST) && fo_sub_find_port(sub->name) == FO_NO_PORT &&
 	    fo_orphan_take(sub->name)) {
@@ -278,10 +296,14 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *plann
 		ret = rte_dev_probe(devargs);
 	}
 	if (ret < 0 && ret != -EEXIST) {
+		snprintf(sub->why, sizeof(sub->why), "%s did not probe: %s", sub->name,
+			 rte_strerror(-ret));
 		if (log)
 			rte_log(level, fo_logtype,
 				"net_failover %s: %s sub-device \"%s\" did not probe: %s\n",
 				priv->name, fo_sub_role(sub), planned, rte_strerror(-ret));
+		fo_xdp_path_release(priv, sub);
+		sub->via_xdp = false;
 		return ret;
 	}
 	port = fo_sub_find_port(sub->name);
@@ -290,18 +312,21 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *plann
 		       fo_sub_role(sub), sub->name);
 		if (ret != -EEXIST)
 			rte_eal_hotplug_remove(sub->bus, sub->name);
+		fo_xdp_path_release(priv, sub);
 		return -ENODEV;
 	}
 	ret = rte_eth_dev_owner_set(port, &priv->owner);
 	if (ret < 0) {
 		FO_LOG(ERR, priv, "%s sub-device: cannot own port %u: %s", fo_sub_role(sub), port,
 		       rte_strerror(-ret));
+		fo_xdp_path_release(priv, sub);
 		return ret;
 	}
 	/* Through the TAP the link that matters is the synthetic netdev's. */
-	sub->via_tap = sub->tc_syn[0] != '\0' && planned == sub->devargs;
+	sub->via_tap = sub->tc_syn[0] != '\0' && strncmp(planned, "net_tap", strlen("net_tap")) == 0;
 	sub->sized = priv->discover &&
-		     (sub->via_tap || strncmp(devargs, "net_af_packet", strlen("net_af_packet")) == 0);
+		     (sub->via_tap || sub->via_xdp ||
+		      strncmp(devargs, "net_af_packet", strlen("net_af_packet")) == 0);
 	if (sub->tc_syn[0] != '\0')
 		strlcpy(sub->ifname, sub->tc_syn, sizeof(sub->ifname));
 	else /* else keep what discovery said (a PCI VF's netdev) */
@@ -328,19 +353,27 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *plann
 	return 0;
 }
 
-/* Open the sub-device as planned, else through its kernel netdev. */
+/* Open the sub-device as planned, else its fallback. */
 int
 fo_sub_attach(struct fo_private *priv, struct fo_sub *sub)
 {
 	bool has_fallback = sub->fallback[0] != '\0';
-	int ret;
+	bool xdp_plan = sub->tc_syn[0] != '\0' && fo_xdp_path_devargs(sub->devargs);
+	int ret = -ENODEV;
 
 	if (sub->devargs[0] == '\0')
 		return -ENODEV;
-	ret = fo_sub_attach_one(priv, sub, sub->devargs,
-				has_fallback ? RTE_LOG_INFO : RTE_LOG_ERR);
+	sub->why[0] = '\0';
+	if (!(sub->plan_failed && has_fallback))
+		ret = fo_sub_attach_one(priv, sub, sub->devargs,
+					xdp_plan && has_fallback ? RTE_LOG_DEBUG
+					: has_fallback		  ? RTE_LOG_INFO
+								  : RTE_LOG_ERR);
 	if (ret < 0 && has_fallback) {
-		if (sub->probe_failures == 0)
+		if (sub->probe_failures == 0 && xdp_plan && !sub->plan_failed)
+			FO_LOG(NOTICE, priv, "%s: AF_XDP on %s not used (%s): TAP exception path instead",
+			       fo_sub_role(sub), sub->tc_syn, sub->why);
+		else if (sub->probe_failures == 0 && !xdp_plan)
 			FO_LOG(INFO, priv, "%s: falling back to its kernel netdev: %s",
 			       fo_sub_role(sub), sub->fallback);
 		ret = fo_sub_attach_one(priv, sub, sub->fallback, RTE_LOG_ERR);
@@ -406,8 +439,8 @@ fo_sub_stop(struct fo_private *priv, struct fo_sub *sub)
  * Make before break: configure, replay, start and read back a sub-device;
  * the switch rules consider it only once it is started.
  */
-int
-fo_sub_bring_up(struct fo_private *priv, struct fo_sub *sub)
+static int
+fo_sub_bring_up_one(struct fo_private *priv, struct fo_sub *sub)
 {
 	int ret;
 
@@ -443,6 +476,7 @@ fo_sub_bring_up(struct fo_private *priv, struct fo_sub *sub)
 		fo_replay_check(priv, sub);
 		if (sub->via_tap)
 			fo_sub_tc_install(priv, sub);
+		fo_xdp_path_started(priv, sub);
 		fo_sub_set_state(priv, sub, FO_SUB_STARTED);
 		fo_netlink_query(priv, sub); /* starting may have raised its carrier */
 		fo_sub_link_refresh(priv, sub);
@@ -450,6 +484,39 @@ fo_sub_bring_up(struct fo_private *priv, struct fo_sub *sub)
 		       sub->link_up ? "up" : "down");
 	}
 	return 0;
+}
+
+/*
+ * The AF_XDP exception path that fails to come up (no XDP in the kernel or
+ * the netdev's driver, too few channels...) gives way to its fallback, the
+ * TAP path, until the port is configured again.
+ */
+void
+fo_sub_fall_back(struct fo_private *priv, struct fo_sub *sub, const char *why)
+{
+	FO_LOG(NOTICE, priv, "%s: AF_XDP on %s not used (%s): TAP exception path instead",
+	       fo_sub_role(sub), sub->tc_syn, why);
+	sub->plan_failed = true;
+	sub->reopen = true;
+	fo_sub_detach(priv, sub, "AF_XDP path failed");
+	if (!fo_sub_present(sub))
+		fo_sub_attach(priv, sub);
+}
+
+int
+fo_sub_bring_up(struct fo_private *priv, struct fo_sub *sub)
+{
+	char why[FO_ERR_MAX];
+	int ret = fo_sub_bring_up_one(priv, sub);
+
+	if (ret < 0 && sub->via_xdp && sub->fallback[0] != '\0' && fo_sub_present(sub) &&
+	    sub->state != FO_SUB_DRAINING) {
+		snprintf(why, sizeof(why), "%s: %s (net_af_xdp's log says more)", sub->name,
+			 rte_strerror(-ret));
+		fo_sub_fall_back(priv, sub, why);
+		ret = fo_sub_bring_up_one(priv, sub);
+	}
+	return ret;
 }
 
 /*
@@ -516,6 +583,7 @@ fo_sub_close_port(struct fo_private *priv, struct fo_sub *sub)
 	} else {
 		fo_sub_remove_device(priv, sub, port);
 	}
+	fo_xdp_path_release(priv, sub);
 	fo_netdev_restore(priv, sub);
 	sub->link_up = false;
 	/*
@@ -577,6 +645,7 @@ fo_sub_forget(struct fo_private *priv, struct fo_sub *sub)
 	fo_watch_stop(priv, sub);
 	fo_flow_forget_sub(priv, sub);
 	fo_sub_tc_remove(priv, sub);
+	fo_xdp_path_release(priv, sub);
 	fo_netdev_restore(priv, sub);
 	sub->link_up = false;
 	sub->retry_ms = 0;

@@ -55,7 +55,8 @@ static int
 fo_tel_status(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct rte_pmd_failover_status st;
-	struct rte_tel_data *p, *s;
+	struct rte_tel_data *p, *s, *x;
+	const char *mode, *path, *kernel;
 	char *end;
 	unsigned long port;
 
@@ -76,6 +77,17 @@ fo_tel_status(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_container(d, "primary", p, 0);
 	if (s != NULL)
 		rte_tel_data_add_dict_container(d, "standby", s, 0);
+	/* A discovered pair: how its kernel-held synthetic NIC is opened. */
+	if (fo_api_exception((uint16_t)port, &mode, &path, &kernel)) {
+		x = rte_tel_data_alloc();
+		if (x == NULL)
+			return 0;
+		rte_tel_data_start_dict(x);
+		rte_tel_data_add_dict_string(x, "mode", mode);
+		rte_tel_data_add_dict_string(x, "path", path);
+		rte_tel_data_add_dict_string(x, "kernel_traffic", kernel);
+		rte_tel_data_add_dict_container(d, "exception", x, 0);
+	}
 	return 0;
 }
 
