@@ -384,3 +384,29 @@ e2e_check_syn() {
 			e2e_fail "a TAP ft_failover0 exists on the AF_XDP path"
 	fi
 }
+
+# Telemetry of the running testpmd: the "exception" dict of
+# /failover/status,0 as "mode path kernel_traffic" ("-" when absent).
+e2e_exception_telemetry() {
+	python3 - "/var/run/dpdk/$E2E_PREFIX/dpdk_telemetry.v2" <<'PY'
+import json, socket, sys
+try:
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.connect(sys.argv[1])
+    json.loads(s.recv(16384))
+    s.send(b"/failover/status,0")
+    x = json.loads(s.recv(16384))["/failover/status"].get("exception", {})
+    print(x.get("mode", "-"), x.get("path") or "-", x.get("kernel_traffic", "-"))
+except (OSError, ValueError, KeyError, TypeError) as e:
+    print("- - -", file=sys.stdout)
+    print("telemetry: %s" % e, file=sys.stderr)
+PY
+}
+
+# Telemetry names the exception path this run uses.
+e2e_check_exception_telemetry() {
+	local want=$1 got
+	got=$(e2e_exception_telemetry)
+	echo "telemetry exception (mode path kernel_traffic): $got"
+	[ "$got" = "$want" ] || e2e_fail "telemetry exception is '$got', expected '$want'"
+}

@@ -185,6 +185,7 @@ keep)
 		e2e_skip "this build has no XDP program for kernel_traffic=keep (clang or libbpf-dev missing)"
 	fi
 	e2e_check_syn 1
+	e2e_check_exception_telemetry "auto af_xdp keep"
 	prog=$(ip -n "$TOPO_GUEST" link show dev syn0 | grep -o 'prog/xdp id [0-9]* name [a-z_]*' || true)
 	echo "syn0: $prog"
 	case $prog in *fo_xdp_keep*) ;; *) e2e_fail "syn0 does not run the keep program fo_xdp_keep ($prog)" ;; esac

@@ -97,6 +97,7 @@ case "$scenario" in
 vf_loss)
 	# 2. Host takes the VF away: hvf0 down and pktgen to hsyn0 at T = 1 s.
 	tree_and_start
+	e2e_check_exception_telemetry "${E2E_EXCEPTION:-auto} $(e2e_syn_path) take"
 	mark=$(e2e_log_mark)
 	e2e_phase loss --ifaces hvf0,hsyn0 --rate $RATE --duration 2 \
 		--switch-at 1 --switch-cmd 'ip link set hvf0 down' || finish "pktgen failed"
