@@ -22,7 +22,7 @@ self=$(readlink -f "$0")
 # What building and testing needs inside a root (see devtools/setup.sh).
 root_pkgs="libdpdk-dev dpdk-dev dpdk meson ninja-build pkg-config gcc libc6-dev
 libmnl-dev libnuma-dev libbsd-dev libpcap-dev python3 iproute2 iputils-ping
-ca-certificates xz-utils git dpkg-dev openvswitch-switch-dpdk"
+ca-certificates xz-utils git dpkg-dev openvswitch-switch-dpdk clang libbpf-dev"
 
 log() { printf 'release-root: %s\n' "$*" >&2; }
 die() { printf 'release-root: error: %s\n' "$*" >&2; exit 1; }
