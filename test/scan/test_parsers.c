@@ -161,7 +161,7 @@ test_uint_uevent(void)
 static void
 test_plans(void)
 {
-	struct fo_scan_open_plan plan;
+	struct fo_scan_open_plan plan, other;
 	struct fo_scan_pair pair;
 	struct fo_scan_vf vf;
 
@@ -198,8 +198,9 @@ test_plans(void)
 	CHECK(strcmp(plan.devargs, "eth0") == 0);
 	fo_scan_plan_exception(&pair, FO_SCAN_EXC_TAP, &plan);
 	CHECK(plan.method == FO_SCAN_OPEN_TAP && strstr(plan.reason, "exception=tap") != NULL);
-	fo_scan_plan_exception(&pair, FO_SCAN_EXC_AUTO, &plan);
-	CHECK(plan.method == FO_SCAN_OPEN_TAP); /* only a TAP plan changes */
+	other.method = FO_SCAN_OPEN_NETVSC; /* only a TAP plan changes */
+	fo_scan_plan_exception(&pair, FO_SCAN_EXC_AUTO, &other);
+	CHECK(other.method == FO_SCAN_OPEN_NETVSC);
 	fo_scan_plan_synthetic(&pair, &plan);
 	fo_scan_plan_exception(&pair, FO_SCAN_EXC_AUTO, &plan);
 	CHECK(plan.method == FO_SCAN_OPEN_AF_XDP && strcmp(plan.driver, "net_af_xdp") == 0);
