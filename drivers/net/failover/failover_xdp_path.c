@@ -187,6 +187,7 @@ fo_xdp_path_prepare(struct fo_private *priv, struct fo_sub *sub, const char *ifn
 	struct fo_xdp_path_link l;
 	char err[FO_ERR_MAX];
 	unsigned int waited = 0;
+	bool removed = false;
 
 	if (ifindex == 0) {
 		snprintf(why, len, "netdev %s does not exist", ifname);
@@ -224,10 +225,11 @@ fo_xdp_path_prepare(struct fo_private *priv, struct fo_sub *sub, const char *ifn
 		 * net_af_xdp's default program or ours, left by a process killed
 		 * with its guardian: net_af_xdp would not attach over it.
 		 */
-		if (strcmp(l.name, "xsk_def_prog") == 0 ||
-		    strcmp(l.name, FO_XDP_KEEP_PROG_NAME) == 0) {
+		if (!removed && (strcmp(l.name, "xsk_def_prog") == 0 ||
+				 strcmp(l.name, FO_XDP_KEEP_PROG_NAME) == 0)) {
 			int ret = fo_xdp_path_detach(ifindex, &l);
 
+			removed = true; /* once: what stays after it is not stale */
 			FO_LOG(NOTICE, priv,
 			       "%s: %s XDP program %s (id %u) on %s, left by a process that is gone: %s",
 			       fo_rules_path_name(sub->path),
