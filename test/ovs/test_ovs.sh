@@ -104,15 +104,19 @@ vsctl --no-wait init
 # instead of spinning, which leaves the 2 cores to the checks in between.
 # --legacy-mem: with --no-huge, OVS would add --in-memory, which EAL refuses
 # together with --no-huge (see the guide, "Using with Open vSwitch").
+# -m 2048 (FO_OVS_MEM): OVS's first mempool is 262144 mbufs, about 620 MB.
+# In 1 GB it fits with the TAP path, but not with the AF_XDP sub-device
+# present on 24.11 and 25.11 (ENOBUFS, "could not add network device");
+# 2 GB is enough for both.
 vsctl --no-wait set Open_vSwitch . other_config:dpdk-init=true \
 	other_config:dpdk-lcore-mask=0x1 other_config:pmd-cpu-mask=0x2 \
 	other_config:pmd-maxsleep=200 other_config:pmd-sleep-max=200 \
-	other_config:dpdk-extra="--no-huge -m 1024 --legacy-mem --no-pci --file-prefix ovs-$$ -d $E2E_SO --log-level=pmd.net.failover:info"
+	other_config:dpdk-extra="--no-huge -m ${FO_OVS_MEM:-2048} --legacy-mem --no-pci --file-prefix ovs-$$ -d $E2E_SO --log-level=pmd.net.failover:info"
 
 if [ "$mode" = discovered ]; then
 	tree=$E2E_TMP/sys
 	topo_sysfs "$tree"
-	DEVARGS="net_failover0,sysfs=$tree,iface=syn0"
+	DEVARGS="net_failover0,sysfs=$tree,iface=syn0${E2E_VDEV_EXTRA:-}"
 else
 	# The sub-devices at their default queue counts (one pair each).
 	DEVARGS="net_failover0,primary=(net_af_packet0,iface=vf0),standby=(net_af_packet1,iface=syn0)"
