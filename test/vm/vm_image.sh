@@ -15,8 +15,12 @@ cache=${FO_VM_CACHE:-/var/cache/net-failover/vm}
 VM_MODULES="failover net_failover virtio_ring virtio virtio_pci_modern_dev
 virtio_pci_legacy_dev virtio_pci virtio_net e1000e tun sch_ingress cls_u32
 act_mirred"
-# The sub-PMDs net_failover opens in a KVM guest, and the mempool driver.
-VM_PMDS="bus_vdev mempool_ring net_tap net_af_packet net_ring"
+# The sub-PMDs net_failover opens in a KVM guest, and the mempool driver;
+# libxdp's default XDP program objects for net_af_xdp.
+VM_PMDS="bus_vdev mempool_ring net_tap net_af_packet net_af_xdp net_ring"
+XDP_OBJS="/usr/lib/x86_64-linux-gnu/bpf/xsk_def_xdp_prog.o
+/usr/lib/x86_64-linux-gnu/bpf/xsk_def_xdp_prog_5.3.o
+/usr/lib/x86_64-linux-gnu/bpf/xdp-dispatcher.o"
 PMD_DIR=/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0
 
 die() { echo "vm_image: $*" >&2; exit 1; }
@@ -96,6 +100,9 @@ build_base() {
 			copy_with_libs "$root" "$f"
 		done
 	done
+	for f in $XDP_OBJS; do
+		[ ! -f "$f" ] || copy_path "$root" "$f"
+	done
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$cache/base.cpio.gz.new"
 	rm -rf "$root"
 	mv "$cache/base.cpio.gz.new" "$cache/base.cpio.gz"
@@ -105,7 +112,7 @@ build_base() {
 
 image_key() {
 	{
-		echo "$VM_MODULES $VM_PMDS"
+		echo "$VM_MODULES $VM_PMDS $XDP_OBJS"
 		ls "$cache/kernel/root/boot"
 		dpkg-query -W dpdk busybox-static 2>/dev/null || true
 		sha256sum "$0" | cut -d' ' -f1
