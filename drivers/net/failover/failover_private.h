@@ -126,7 +126,7 @@ struct fo_sub {
 	char tc_tap[16];
 	bool via_tap;      /* attached through the TAP, not the fallback */
 	bool tc_installed;
-	/* AF_XDP exception path: net_af_xdp on the synthetic netdev (failover_netdev.c). */
+	/* AF_XDP exception path: net_af_xdp on the synthetic netdev (failover_xdp_path.c). */
 	bool via_xdp;          /* attached as that path */
 	bool plan_failed;      /* it failed: the fallback is opened until the next configure */
 	unsigned int xdp_ifindex; /* netdev whose XDP program net_af_xdp attached */
@@ -370,8 +370,8 @@ void fo_queues_plan(const struct fo_private *priv, const struct fo_sub *sub, uin
 		    uint16_t *nb_tx);
 int fo_queues_check(struct fo_private *priv, const struct fo_sub *sub, const char *what);
 uint16_t fo_queues_pairs(const struct fo_private *priv);
-void fo_queues_devargs(const struct fo_private *priv, const struct fo_sub *sub, const char *devargs, char *out,
-		       size_t len);
+void fo_queues_devargs(const struct fo_private *priv, const struct fo_sub *sub,
+		       const char *devargs, char *out, size_t len);
 uint32_t fo_queues_rx_paths(struct fo_private *priv, uint32_t paths, uint16_t qid);
 int fo_queues_configure(struct fo_private *priv);
 bool fo_queues_refuse(struct fo_private *priv, struct fo_sub *sub);
