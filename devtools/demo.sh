@@ -72,10 +72,16 @@ if ! grep -q "Press enter to exit" "$work/testpmd.log"; then
 	die "testpmd did not start forwarding"
 fi
 say "  testpmd: --vdev net_failover0,sysfs=<tree> (no iface=: the tree has one pair), macswap"
+xdp=$(ip -n "$TOPO_GUEST" link show dev syn0 | grep -o 'prog/xdp id [0-9]* name [a-z_]*' || true)
 redir=$(tc -n "$TOPO_GUEST" filter show dev syn0 ingress 2>/dev/null |
 	grep -o 'Redirect to device [^ )]*' | head -n 1 | awk '{ print $4 }') || true
-say "  the PMD opened vf0 with net_af_packet, and syn0 through a TAP (${redir:-none?}):"
-say "  tc on syn0 ingress redirects to ${redir:-?} and back (the TAP exception path)"
+if [ -n "$xdp" ]; then
+	say "  the PMD opened vf0 with net_af_packet, and syn0 with net_af_xdp (the AF_XDP"
+	say "  exception path; syn0 runs ${xdp#prog/})"
+else
+	say "  the PMD opened vf0 with net_af_packet, and syn0 through a TAP (${redir:-none?}):"
+	say "  tc on syn0 ingress redirects to ${redir:-?} and back (the TAP exception path)"
+fi
 
 say "running: 3 s at 10 000 frames/s from hvf0; VF away at 1.0 s, back at 2.0 s"
 ip netns exec "$TOPO_HOST" timeout -k 5 30 python3 "$helper" gen --actions down,up \
