@@ -26,6 +26,7 @@
 
 #include "failover_xdp.h"
 #include "fo_check.h"
+#include "fo_test_util.h"
 
 #define SKIP(...)                    \
 	do {                         \
@@ -73,38 +74,6 @@ main(void)
 #define DEV2 "xkf0" /* another veth, with a program that is not ours */
 
 static char err[512];
-
-static int
-count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	CHECK(d != NULL, "opendir /proc/self/fd: %s", strerror(errno));
-	while ((e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
-/* Run a call of the module and check it leaked no descriptor. */
-#define FO(call)                                                                           \
-	({                                                                                 \
-		int fds_ = count_fds();                                                    \
-		int ret_ = (call);                                                         \
-		CHECK(count_fds() == fds_, "%s leaked %d fds", #call, count_fds() - fds_); \
-		ret_;                                                                      \
-	})
-
-static void
-sh(const char *cmd)
-{
-	int st = system(cmd);
-
-	CHECK(st == 0, "`%s` exited %d", cmd, st);
-}
 
 static void
 write_file(const char *path, const char *val)

@@ -87,19 +87,17 @@ fo_netdev_flags(const char *name, short *flags)
 }
 
 /*
- * Admin state of ifindex over rtnetlink: the change mask touches IFF_UP
- * only (SIOCSIFFLAGS would write back every flag read, IFF_PROMISC too).
+ * One rtnetlink request (with NLM_F_ACK, whose ack ends the reply) on a
+ * socket of its own; the replies go through cb. 0 or -errno.
  */
-static int
-fo_netdev_set_admin(unsigned int ifindex, bool up)
+int
+fo_netdev_rtnl(struct nlmsghdr *nlh, int (*cb)(const struct nlmsghdr *, void *), void *arg)
 {
-	char buf[4096];
+	char buf[8192];
 	struct mnl_socket *nl;
-	struct nlmsghdr *nlh;
-	struct ifinfomsg *ifm;
-	unsigned int seq = (unsigned int)time(NULL), portid;
+	unsigned int portid;
 	ssize_t n;
-	int ret;
+	int ret = 0;
 
 	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
 	if (nl == NULL)
@@ -110,16 +108,7 @@ fo_netdev_set_admin(unsigned int ifindex, bool up)
 		return ret;
 	}
 	portid = mnl_socket_get_portid(nl);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = seq;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
-	ifm->ifi_index = (int)ifindex;
-	ifm->ifi_change = IFF_UP;
-	ifm->ifi_flags = up ? IFF_UP : 0;
-	ret = 0;
+	nlh->nlmsg_seq = (unsigned int)time(NULL);
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		ret = -errno;
 	while (ret == 0) {
@@ -129,7 +118,7 @@ fo_netdev_set_admin(unsigned int ifindex, bool up)
 			break;
 		}
 		errno = 0;
-		n = mnl_cb_run(buf, n, seq, portid, NULL, NULL);
+		n = mnl_cb_run(buf, n, nlh->nlmsg_seq, portid, cb, arg);
 		if (n == MNL_CB_STOP)
 			break;
 		if (n == MNL_CB_ERROR)
@@ -137,6 +126,29 @@ fo_netdev_set_admin(unsigned int ifindex, bool up)
 	}
 	mnl_socket_close(nl);
 	return ret;
+}
+
+/*
+ * Admin state of ifindex over rtnetlink: the change mask touches IFF_UP
+ * only (SIOCSIFFLAGS would write back every flag read, IFF_PROMISC too).
+ */
+static int
+fo_netdev_set_admin(unsigned int ifindex, bool up)
+{
+	char buf[256];
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifm;
+
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = (int)ifindex;
+	ifm->ifi_change = IFF_UP;
+	ifm->ifi_flags = up ? IFF_UP : 0;
+	return fo_netdev_rtnl(nlh, NULL, NULL);
 }
 
 /* Set ifindex admin-down under whatever name it has now; gone is fine. */

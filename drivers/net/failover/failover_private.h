@@ -354,6 +354,8 @@ void fo_uevent_close(struct fo_private *priv);
 void fo_netdev_prepare(struct fo_private *priv, struct fo_sub *sub, const char *devargs);
 void fo_netdev_restore(struct fo_private *priv, struct fo_sub *sub);
 void fo_netdev_guard_tc(struct fo_private *priv, struct fo_sub *sub, bool installing);
+struct nlmsghdr;
+int fo_netdev_rtnl(struct nlmsghdr *nlh, int (*cb)(const struct nlmsghdr *, void *), void *arg);
 
 /* failover_xdp_path.c */
 bool fo_xdp_path_devargs(const char *devargs);

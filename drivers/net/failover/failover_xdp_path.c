@@ -93,45 +93,6 @@ fo_xdp_path_query(unsigned int ifindex, struct fo_xdp_path_link *l)
 	return fo_xdp_attached(ifindex, &l->id, l->name, sizeof(l->name), &l->mode);
 }
 
-/* One rtnetlink request, its replies through cb; 0 or -errno. */
-static int
-fo_xdp_path_talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *arg)
-{
-	char buf[8192];
-	struct mnl_socket *nl;
-	unsigned int portid;
-	ssize_t n;
-	int ret = 0;
-
-	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (nl == NULL)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		ret = -errno;
-		mnl_socket_close(nl);
-		return ret;
-	}
-	portid = mnl_socket_get_portid(nl);
-	nlh->nlmsg_seq = (unsigned int)time(NULL);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		ret = -errno;
-	while (ret == 0) {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0) {
-			ret = -errno;
-			break;
-		}
-		errno = 0;
-		n = mnl_cb_run(buf, n, nlh->nlmsg_seq, portid, cb, arg);
-		if (n == MNL_CB_STOP)
-			break;
-		if (n == MNL_CB_ERROR)
-			ret = errno != 0 ? -errno : -EPROTO;
-	}
-	mnl_socket_close(nl);
-	return ret;
-}
-
 static struct nlmsghdr *
 fo_xdp_path_req(char *buf, size_t len, uint16_t type, uint16_t flags, unsigned int ifindex)
 {
@@ -161,7 +122,7 @@ fo_xdp_path_detach(unsigned int ifindex, const struct fo_xdp_path_link *l)
 	else if (l->mode == XDP_ATTACHED_DRV)
 		mnl_attr_put_u32(nlh, IFLA_XDP_FLAGS, XDP_FLAGS_DRV_MODE);
 	mnl_attr_nest_end(nlh, nest);
-	return fo_xdp_path_talk(nlh, NULL, NULL);
+	return fo_netdev_rtnl(nlh, NULL, NULL);
 }
 
 static void
