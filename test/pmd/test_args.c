@@ -92,6 +92,19 @@ main(void)
 	expect_error("standby_poll=0", "at least 1");
 	expect_error("quiesce_ms=0", "'quiesce_ms' must be at least 1");
 	expect_error("grace=membarrier", "'grace' is 'auto'");
+	CHECK(parse("", &a, err) == 0 && a.exception == FO_EXC_AUTO && !a.keep_kernel,
+	      "exception=auto and kernel_traffic=take by default");
+	CHECK(parse("exception=af_xdp,kernel_traffic=keep", &a, err) == 0 &&
+		      a.exception == FO_EXC_AF_XDP && a.keep_kernel,
+	      "%s", err);
+	CHECK(parse("iface=eth0,exception=tap,kernel_traffic=take", &a, err) == 0 &&
+		      a.exception == FO_EXC_TAP && !a.keep_kernel,
+	      "%s", err);
+	expect_error("exception=xdp", "'exception' is 'auto' (AF_XDP, else TAP), 'af_xdp' or 'tap', got \"xdp\"");
+	expect_error("kernel_traffic=pass", "'kernel_traffic' is 'take'");
+	expect_error("standby=net_tap0,exception=tap", "not with primary or standby");
+	expect_error("primary=net_null0,kernel_traffic=keep", "not with primary or standby");
+	expect_error("exception=tap,kernel_traffic=keep", "needs the AF_XDP path");
 	expect_error("prim\nary=x", "unknown key 'prim?ary'");
 	expect_error("mbuf_port=vf", "'mbuf_port' is 'failover' or 'sub', got \"vf\"");
 	expect_error("primary=(,iface=x)", "no device name");
