@@ -30,17 +30,26 @@ fo_check_fail(const char *file, int line, const char *cond, const char *fmt, ...
 	exit(1);
 }
 
-#define CHECK(cond, ...)                                                                   \
-	do {                                                                               \
-		fo_check_count++;                                                          \
-		if (!(cond))                                                               \
-			fo_check_fail(__FILE__, __LINE__, #cond, "" __VA_ARGS__);          \
+#define CHECK(cond, ...)                                                          \
+	do {                                                                      \
+		fo_check_count++;                                                 \
+		if (!(cond))                                                      \
+			fo_check_fail(__FILE__, __LINE__, #cond, "" __VA_ARGS__); \
 	} while (0)
 
-#define CHECK_DONE()                                                                       \
-	do {                                                                               \
-		printf("ok: %d checks\n", fo_check_count);                                 \
-		return 0;                                                                  \
+/* The test cannot run here: say why, and exit 77 (meson's skip). */
+#define SKIP(...)                    \
+	do {                         \
+		printf("skipped: "); \
+		printf(__VA_ARGS__); \
+		printf("\n");        \
+		exit(77);            \
+	} while (0)
+
+#define CHECK_DONE()                                       \
+	do {                                               \
+		printf("ok: %d checks\n", fo_check_count); \
+		return 0;                                  \
 	} while (0)
 
 #endif /* FO_CHECK_H */

@@ -33,14 +33,6 @@
 #include "failover_tc.h"
 #include "fo_check.h"
 
-#define SKIP(...)                    \
-	do {                         \
-		printf("skipped: "); \
-		printf(__VA_ARGS__); \
-		printf("\n");        \
-		exit(77);            \
-	} while (0)
-
 #define SYN "syn0"
 #define PEER "peer0"
 #define TAP "tap0"

@@ -35,14 +35,6 @@
 #include "fo_check.h"
 #include "fo_test_util.h"
 
-#define SKIP(...)                    \
-	do {                         \
-		printf("skipped: "); \
-		printf(__VA_ARGS__); \
-		printf("\n");        \
-		exit(77);            \
-	} while (0)
-
 #define SYN "syn0"
 #define PEER "peer0"
 #define TAP "tap0"

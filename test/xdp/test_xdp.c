@@ -28,14 +28,6 @@
 #include "fo_check.h"
 #include "fo_test_util.h"
 
-#define SKIP(...)                    \
-	do {                         \
-		printf("skipped: "); \
-		printf(__VA_ARGS__); \
-		printf("\n");        \
-		exit(77);            \
-	} while (0)
-
 #ifndef FO_HAVE_XDP_KEEP
 
 int
