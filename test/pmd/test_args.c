@@ -91,6 +91,11 @@ main(void)
 	expect_error("poll_ms=99999999999999999999", "from 0 to");
 	expect_error("standby_poll=0", "at least 1");
 	expect_error("quiesce_ms=0", "'quiesce_ms' must be at least 1");
+	expect_error("announce=17", "'announce' needs a number from 0 to 16");
+	expect_error("announce=on", "'announce' needs a number");
+	CHECK(parse("", &a, err) == 0 && a.announce == FO_ANNOUNCE_DEFAULT, "announce=1 by default");
+	CHECK(parse("announce=0", &a, err) == 0 && a.announce == 0, "%s", err);
+	CHECK(parse("announce=16", &a, err) == 0 && a.announce == 16, "%s", err);
 	expect_error("grace=membarrier", "'grace' is 'auto'");
 	CHECK(parse("", &a, err) == 0 && a.exception == FO_EXC_AUTO && !a.keep_kernel,
 	      "exception=auto and kernel_traffic=take by default");

@@ -76,7 +76,7 @@ main(void)
 	put("flaps", "down", "42");
 	CHECK(carrier("flaps", &on) == 0 && !on);
 
-	/* Unreadable: an error, the caller keeps what ETHTOOL_GLINK said. */
+	/* Unreadable: an error, the caller keeps what the netdev flags said. */
 	CHECK(carrier("gone", &on) == -ENOENT);
 	put("half", "down", "1\n");
 	CHECK(carrier("half", &on) == -ENOENT);

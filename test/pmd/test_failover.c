@@ -14,6 +14,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <sys/socket.h>
+#include <linux/if_packet.h>
 
 #include <rte_alarm.h>
 #include <rte_bus_vdev.h>
@@ -1339,6 +1343,96 @@ case_close_storm_netlink(void)
 	flap_kill();
 }
 
+
+/*
+ * A switch announces the port's MAC address on the new active path: one
+ * broadcast RARP frame from it through the sub-device's netdev, seen on
+ * the peer of that netdev; none with announce=0. The switch, caused by a
+ * carrier event, reports the time it took. Needs root and a network
+ * namespace (the wrapper).
+ */
+static const uint8_t announce_mac[RTE_ETHER_ADDR_LEN] = {0x02, 0x00, 0x00, 0x00, 0x0a, 0x01};
+
+/* Whether a RARP announcement of announce_mac arrives on fd within ms. */
+static bool
+announce_seen(int fd, int ms)
+{
+	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() * ms / 1000;
+	uint8_t f[128];
+	ssize_t n;
+
+	while (rte_get_timer_cycles() < end) {
+		n = recv(fd, f, sizeof(f), MSG_DONTWAIT);
+		if (n < 0) {
+			rte_delay_us_sleep(1000);
+			continue;
+		}
+		/* Broadcast, from the MAC, RARP, reverse request, MAC as sender and target. */
+		if (n >= 42 && memcmp(f, "\xff\xff\xff\xff\xff\xff", 6) == 0 &&
+		    memcmp(f + 6, announce_mac, 6) == 0 && f[12] == 0x80 && f[13] == 0x35 &&
+		    f[20] == 0 && f[21] == 3 && memcmp(f + 22, announce_mac, 6) == 0 &&
+		    memcmp(f + 32, announce_mac, 6) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void
+announce_round(const char *extra, bool expect)
+{
+	char args[256];
+	int fd;
+
+	CHECK(system("ip link add fo_na type veth peer name fo_nb && "
+		     "ip link add fo_ma type veth peer name fo_mb && "
+		     "ip link set fo_na up && ip link set fo_nb up && "
+		     "ip link set fo_ma up && ip link set fo_mb up") == 0, "veth pairs");
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(0x8035));
+	CHECK(fd >= 0, "packet socket: %s", strerror(errno));
+	{
+		struct sockaddr_ll at = {.sll_family = AF_PACKET, .sll_protocol = htons(0x8035),
+					 .sll_ifindex = (int)if_nametoindex("fo_mb")};
+
+		CHECK(bind(fd, (struct sockaddr *)&at, sizeof(at)) == 0, "bind on fo_mb");
+	}
+	snprintf(args, sizeof(args),
+		 "primary=(net_af_packet0,iface=fo_na),standby=(net_af_packet1,iface=fo_ma),"
+		 "mac=02:00:00:00:0a:01%s",
+		 extra);
+	create_failover(args);
+	setup_port(1, NULL);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	WAIT_UNTIL(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, 5);
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "on the primary");
+	CHECK(!announce_seen(fd, 300), "an announcement on the standby while the primary is active");
+	/* The primary's carrier goes: its peer down. */
+	CHECK(system("ip link set fo_nb down") == 0, "peer down");
+	WAIT_UNTIL(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, 5);
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "on the standby");
+	CHECK(path_xstat("last_switch_react_ns") > 0, "the switch was timed from its event");
+	if (expect) {
+		CHECK(announce_seen(fd, 2000), "the announcement on the standby's peer");
+		/* Counted once sent: the frame may arrive first. */
+		WAIT_UNTIL(path_xstat("announce_count") >= 2, 2);
+		CHECK(path_xstat("announce_count") >= 2, "%lu frames announced (start, switch)",
+		      (unsigned long)path_xstat("announce_count"));
+	} else {
+		CHECK(!announce_seen(fd, 500), "an announcement with announce=0");
+		CHECK(path_xstat("announce_count") == 0, "announce=0 announced");
+	}
+	close(fd);
+	stop_and_close();
+	CHECK(rte_vdev_uninit("net_failover0") == 0, "failover device removed");
+	CHECK(system("ip link del fo_na && ip link del fo_ma") == 0, "veths removed");
+}
+
+static void
+case_announce(void)
+{
+	announce_round("", true);
+	announce_round(",announce=0", false);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -1366,6 +1460,7 @@ static const struct {
 	{"remove_af_packet", case_remove_af_packet},
 	{"backoff", case_backoff},
 	{"close_storm_netlink", case_close_storm_netlink},
+	{"announce", case_announce},
 };
 
 int

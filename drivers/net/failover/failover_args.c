@@ -179,7 +179,7 @@ fo_args_parse(const char *str, struct fo_args *args, char *err, size_t errlen)
 {
 	static const char *const keys[] = {"primary", "standby", "mac", "poll_ms",
 		"standby_poll", "quiesce_ms", "sysfs", "iface", "mbuf_port", "grace", "exception",
-		"kernel_traffic"};
+		"kernel_traffic", "announce"};
 	char value[FO_DEVARGS_MAX];
 	char seen[FO_DIM(keys)] = {0};
 	const char *p = str != NULL ? str : "";
@@ -188,6 +188,7 @@ fo_args_parse(const char *str, struct fo_args *args, char *err, size_t errlen)
 	args->poll_ms = FO_POLL_MS_DEFAULT;
 	args->standby_poll = FO_STANDBY_POLL_DEFAULT;
 	args->quiesce_ms = FO_QUIESCE_MS_DEFAULT;
+	args->announce = FO_ANNOUNCE_DEFAULT;
 	if (errlen > 0)
 		err[0] = '\0';
 
@@ -204,7 +205,7 @@ fo_args_parse(const char *str, struct fo_args *args, char *err, size_t errlen)
 				break;
 		if (k == FO_DIM(keys))
 			return fo_args_error(err, errlen,
-				"unknown key '%.*s' (known: primary, standby, mac, poll_ms, standby_poll, quiesce_ms, sysfs, iface, mbuf_port, grace, exception, kernel_traffic)",
+				"unknown key '%.*s' (known: primary, standby, mac, poll_ms, standby_poll, quiesce_ms, sysfs, iface, mbuf_port, grace, exception, kernel_traffic, announce)",
 				(int)klen, p);
 		if (seen[k]++)
 			return fo_args_error(err, errlen, "key '%s' given twice", keys[k]);
@@ -290,6 +291,11 @@ fo_args_parse(const char *str, struct fo_args *args, char *err, size_t errlen)
 					"'kernel_traffic' is 'take' (every frame to the port) or 'keep' (ARP, neighbour discovery and the netdev's own addresses stay with the kernel), got \"%s\"",
 					value);
 			args->keep_kernel = strcmp(value, "keep") == 0;
+			break;
+		case 12:
+			if (fo_args_parse_uint(keys[k], value, FO_ANNOUNCE_MAX, &args->announce, err,
+					       errlen) < 0)
+				return -1;
 			break;
 		}
 

@@ -16,6 +16,8 @@
 #define FO_POLL_MS_DEFAULT 100
 #define FO_STANDBY_POLL_DEFAULT 32
 #define FO_QUIESCE_MS_DEFAULT 100
+#define FO_ANNOUNCE_DEFAULT 1
+#define FO_ANNOUNCE_MAX 16
 
 /* How grace periods are proved (failover_grace.c). */
 enum fo_grace_mode {
@@ -44,6 +46,7 @@ struct fo_args {
 	enum fo_grace_mode grace;
 	enum fo_exception exception;
 	bool keep_kernel; /* AF_XDP path: the kernel keeps ARP, ND and its own addresses */
+	unsigned int announce; /* RARP frames sent by a new active path (failover_announce.c) */
 };
 
 /* No sub-device given: the pair is discovered from sysfs. */

@@ -10,14 +10,11 @@
 #include "failover_carrier.h"
 
 /*
- * ETHTOOL_GLINK asks the device driver, and some answer from their PHY
- * before the kernel has turned the carrier on: a returning e1000e reports
- * its link up tens of milliseconds before netif_carrier_on(), and frames
- * sent in between are dropped (its qdisc is not running yet). The kernel's
- * carrier is what decides whether a transmit goes out. The sysfs counters
- * give it without taking the RTNL (the "carrier" file needs the netdev up):
- * every change from off to on counts up, from on to off counts down, and a
- * netdev starts with its carrier on, so it is on while up >= down.
+ * The kernel's carrier (netif_carrier_ok), which the device driver changes
+ * at once. The sysfs counters give it without taking the RTNL (the
+ * "carrier" file needs the netdev up): every change from off to on counts
+ * up, from on to off counts down, and a netdev starts with its carrier on,
+ * so it is on while up >= down.
  */
 static int
 fo_carrier_count(const char *dir, const char *ifname, const char *which, uint64_t *val)

@@ -56,6 +56,20 @@ fo_event_post(struct fo_private *priv, struct fo_sub *sub, uint32_t events)
 	fo_event_request(priv);
 }
 
+/*
+ * An event source saw a change of state: the time, for the switch it may
+ * cause to report how long the driver took (the first since the last
+ * service run counts).
+ */
+void
+fo_event_seen(struct fo_private *priv)
+{
+	uint64_t zero = 0;
+
+	__atomic_compare_exchange_n(&priv->seen_ns, &zero, fo_now_ns(), false, __ATOMIC_RELEASE,
+				    __ATOMIC_RELAXED);
+}
+
 /* Closing: no request is pending or running when this returns. */
 void
 fo_event_cancel(struct fo_private *priv)

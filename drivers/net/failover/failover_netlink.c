@@ -6,8 +6,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <linux/ethtool.h>
-#include <linux/sockios.h>
 #include <unistd.h>
 
 #include <libmnl/libmnl.h>
@@ -31,17 +29,21 @@ struct fo_netlink {
 };
 
 /*
- * Whether a netdev is admin up with carrier, read from the device itself:
- * ETHTOOL_GLINK is the driver's carrier now, while rtnetlink messages and
- * IFF_RUNNING wait for the kernel's linkwatch, which batches the changes
- * of a netdev whose iflink is its ifindex (any physical NIC) up to a second.
- * A link up by ETHTOOL_GLINK also needs the kernel's carrier on (see
- * failover_carrier.c). False when it cannot be read (no such netdev).
+ * Whether a netdev can carry traffic now, read without the RTNL, which a
+ * netdev being unregistered holds for hundreds of milliseconds (an
+ * ETHTOOL_GLINK here used to wait for it, so that a closing VF was seen
+ * only once deleted). Down as soon as any of these says so:
+ *  - admin up (IFF_UP), cleared when the netdev starts closing;
+ *  - the kernel's carrier (netif_carrier_ok, from the sysfs counters, see
+ *    failover_carrier.c), changed at once by the device driver;
+ *  - IFF_RUNNING (operstate), which linkwatch sets together with starting
+ *    the netdev's qdisc: a returning e1000e has its carrier on up to a
+ *    second before, and frames sent meanwhile are dropped.
+ * False when the netdev cannot be read (no such netdev).
  */
 bool
 fo_netlink_carrier(const char *ifname, bool *up)
 {
-	struct ethtool_value ev = {.cmd = ETHTOOL_GLINK};
 	struct ifreq ifr;
 	bool known = false;
 	int fd;
@@ -52,21 +54,12 @@ fo_netlink_carrier(const char *ifname, bool *up)
 	memset(&ifr, 0, sizeof(ifr));
 	strlcpy(ifr.ifr_name, ifname, sizeof(ifr.ifr_name));
 	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
-		known = true;
-		*up = (ifr.ifr_flags & IFF_UP) != 0;
-		if (*up) {
-			ifr.ifr_data = (void *)&ev;
-			if (ioctl(fd, SIOCETHTOOL, &ifr) == 0) {
-				bool on;
+		bool on;
 
-				*up = ev.data != 0;
-				if (*up &&
-				    fo_carrier_kernel(FO_CARRIER_SYSFS_NET, ifname, &on) == 0)
-					*up = on;
-			} else /* no ethtool: fall back to the flags */
-				*up = ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 &&
-				      (ifr.ifr_flags & IFF_RUNNING);
-		}
+		known = true;
+		*up = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+		if (*up && fo_carrier_kernel(FO_CARRIER_SYSFS_NET, ifname, &on) == 0)
+			*up = on;
 	}
 	close(fd);
 	return known;
@@ -116,6 +109,8 @@ fo_netlink_attr(const struct nlattr *attr, void *data)
 struct fo_netlink_ctx {
 	struct fo_private *priv;
 	bool pending;
+	bool changed[2]; /* by path - 1: a message about its netdev */
+	bool deleted[2];
 };
 
 /* Record what a link message says; the service routine acts on it. */
@@ -142,6 +137,9 @@ fo_netlink_msg(const struct nlmsghdr *nlh, void *data)
 		if (!fo_sub_present(sub) || sub->ifindex == 0 ||
 		    (unsigned int)ifi->ifi_index != sub->ifindex)
 			continue;
+		ctx->changed[sub->path - 1] = true;
+		if (nlh->nlmsg_type == RTM_DELLINK)
+			ctx->deleted[sub->path - 1] = true;
 		if (nlh->nlmsg_type == RTM_DELLINK) {
 			ev = FO_EV_DELETED;
 		} else if (strcmp(sub->ifname, link.name) != 0) {
@@ -150,6 +148,7 @@ fo_netlink_msg(const struct nlmsghdr *nlh, void *data)
 			rte_spinlock_unlock(&priv->inbox_lock);
 			ev |= FO_EV_RENAMED;
 		}
+		fo_event_seen(priv);
 		__atomic_fetch_or(&sub->events, ev, __ATOMIC_RELEASE);
 		*pending = true;
 	}
@@ -183,6 +182,14 @@ fo_netlink_event(void *arg)
 		FO_FOREACH_SUB(ctx.priv, sub)
 			__atomic_fetch_or(&sub->events, FO_EV_LINK, __ATOMIC_RELEASE);
 		ctx.pending = true;
+	}
+	/* Switch on this thread now if the lock is free (it is ours), before the run. */
+	if ((ctx.changed[0] || ctx.changed[1]) && pthread_mutex_trylock(&ctx.priv->lock) == 0) {
+		FO_FOREACH_SUB(ctx.priv, sub)
+			if (ctx.changed[sub->path - 1])
+				fo_service_link_check_now(ctx.priv, sub,
+							  ctx.deleted[sub->path - 1]);
+		fo_unlock(ctx.priv);
 	}
 	if (ctx.pending)
 		fo_event_request(ctx.priv);

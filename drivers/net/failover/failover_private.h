@@ -214,6 +214,11 @@ struct fo_private {
 	uint32_t events; /* FO_EV_RESCAN (atomic) */
 	uint64_t switch_count;
 	uint64_t last_switch_ns; /* CLOCK_REALTIME */
+	uint64_t seen_ns;        /* CLOCK_MONOTONIC: an event source saw a change (atomic) */
+	uint64_t run_seen_ns;    /* seen_ns taken by the running service run (lock) */
+	uint64_t last_switch_react_ns; /* from the event to the last switch; 0 unknown */
+	uint32_t announce_left;  /* frames still to announce (atomic) */
+	uint64_t announce_count; /* frames announced (lock) */
 	uint64_t quiesce_timeouts;
 	struct fo_counters acc[2]; /* folded counters per path */
 	bool discover; /* sub-devices come from sysfs discovery */
@@ -293,6 +298,14 @@ void fo_event_post(struct fo_private *priv, struct fo_sub *sub, uint32_t events)
 void fo_event_request(struct fo_private *priv);
 void fo_event_request_in(struct fo_private *priv, uint64_t us);
 void fo_event_cancel(struct fo_private *priv);
+void fo_event_seen(struct fo_private *priv);
+
+/* failover_service.c */
+void fo_service_link_check_now(struct fo_private *priv, struct fo_sub *sub, bool gone_down);
+
+/* failover_announce.c */
+void fo_announce_start(struct fo_private *priv);
+void fo_announce_stop(struct fo_private *priv);
 
 /* failover_watch.c */
 void fo_watch_start(struct fo_private *priv, struct fo_sub *sub);
@@ -312,6 +325,7 @@ void fo_sub_fall_back(struct fo_private *priv, struct fo_sub *sub, const char *w
 void fo_sub_detach(struct fo_private *priv, struct fo_sub *sub, const char *why);
 void fo_sub_finish_drain(struct fo_private *priv, struct fo_sub *sub);
 void fo_sub_forget(struct fo_private *priv, struct fo_sub *sub);
+bool fo_sub_link_update(struct fo_private *priv, struct fo_sub *sub, bool gone_down);
 void fo_sub_link_refresh(struct fo_private *priv, struct fo_sub *sub);
 void fo_sub_stop(struct fo_private *priv, struct fo_sub *sub);
 void fo_sub_rename(struct fo_private *priv, struct fo_sub *sub, const char *name);

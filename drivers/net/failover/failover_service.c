@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <rte_alarm.h>
@@ -63,6 +64,29 @@ fo_service_sub_events(struct fo_private *priv, struct fo_sub *sub)
 }
 
 /*
+ * A source that holds the lock on the interrupt thread saw a hint that the
+ * netdev of sub changed: read it (without the RTNL) and switch now if its
+ * link changed. The rest of the work, the log lines first, follows in the
+ * service run this requests. gone_down: a netdev deleted is down.
+ */
+void
+fo_service_link_check_now(struct fo_private *priv, struct fo_sub *sub, bool gone_down)
+{
+	char why[64];
+
+	if (fo_sub_link_update(priv, sub, gone_down)) {
+		snprintf(why, sizeof(why), "%s netdev %s %s", fo_rules_path_name(sub->path),
+			 sub->ifname, sub->link_up ? "up" : "down");
+		priv->run_seen_ns = __atomic_exchange_n(&priv->seen_ns, 0, __ATOMIC_ACQ_REL);
+		fo_switch_evaluate(priv, why);
+		priv->run_seen_ns = 0;
+		FO_LOG(INFO, priv, "%s %s link %s", fo_rules_path_name(sub->path), sub->name,
+		       sub->link_up ? "up" : "down");
+	}
+	fo_event_post(priv, sub, FO_EV_LINK);
+}
+
+/*
  * While the active path runs over a kernel netdev, its carrier is read
  * every FO_CARRIER_POLL_US, as the kernel's own failover tests the carrier
  * on every transmit: the rtnetlink message of a carrier change waits for
@@ -97,8 +121,10 @@ fo_service_carrier(void *arg)
 		return;
 	}
 	watched = fo_service_carrier_watched(priv, &sub);
-	if (watched && fo_netlink_carrier(sub->ifname, &up) && up != sub->link_up)
-		fo_event_post(priv, sub, FO_EV_LINK);
+	if (watched && fo_netlink_carrier(sub->ifname, &up) && up != sub->link_up) {
+		fo_event_seen(priv);
+		fo_service_link_check_now(priv, sub, false);
+	}
 	if (!watched)
 		priv->carrier_armed = false;
 	fo_unlock(priv);
@@ -147,6 +173,7 @@ fo_service_run(struct fo_private *priv)
 
 	if (fo_service_closing(priv))
 		return;
+	priv->run_seen_ns = __atomic_exchange_n(&priv->seen_ns, 0, __ATOMIC_ACQ_REL);
 	if (__atomic_exchange_n(&priv->events, 0, __ATOMIC_ACQ_REL) & FO_EV_RESCAN) {
 		/* Asked for (API, a netdev or device appearing): no back-off wait. */
 		priv->next_rescan_ns = 0;
@@ -157,6 +184,9 @@ fo_service_run(struct fo_private *priv)
 	}
 	FO_FOREACH_SUB(priv, sub)
 		fo_service_sub_events(priv, sub);
+	/* A link the events took down switches now, before the slower work below. */
+	if (priv->run_seen_ns != 0)
+		fo_switch_evaluate(priv, "link event");
 	FO_FOREACH_SUB(priv, sub)
 		if (sub->state == FO_SUB_DRAINING)
 			fo_sub_finish_drain(priv, sub);
@@ -174,6 +204,7 @@ fo_service_run(struct fo_private *priv)
 			fo_sub_link_refresh(priv, sub);
 	}
 	fo_switch_evaluate(priv, "service");
+	priv->run_seen_ns = 0;
 	fo_service_carrier_arm(priv);
 
 	due = fo_service_next_due(priv);
@@ -241,5 +272,6 @@ fo_service_shutdown(struct fo_private *priv)
 		fo_watch_stop(priv, sub);
 	rte_eal_alarm_cancel(fo_service_tick, priv);
 	rte_eal_alarm_cancel(fo_service_carrier, priv);
+	fo_announce_stop(priv);
 	fo_event_cancel(priv);
 }

@@ -181,11 +181,14 @@ enum fo_port_xstat {
 	FO_XSTAT_SWITCH_COUNT,
 	FO_XSTAT_LAST_SWITCH_NS,
 	FO_XSTAT_QUIESCE_TIMEOUTS,
+	FO_XSTAT_LAST_SWITCH_REACT_NS,
+	FO_XSTAT_ANNOUNCE_COUNT,
 	FO_XSTAT_PORT_MAX,
 };
 
 static const char *const fo_port_xstats[FO_XSTAT_PORT_MAX] = {
 	"active_path", "switch_count", "last_switch_ns", "quiesce_timeouts",
+	"last_switch_react_ns", "announce_count",
 };
 
 static const char *const fo_sub_xstats[] = {
@@ -236,6 +239,8 @@ fo_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats, unsigned in
 	xstats[n++].value = priv->switch_count;
 	xstats[n++].value = priv->last_switch_ns;
 	xstats[n++].value = priv->quiesce_timeouts;
+	xstats[n++].value = priv->last_switch_react_ns;
+	xstats[n++].value = priv->announce_count;
 	for (p = FO_PATH_PRIMARY; p <= FO_PATH_STANDBY; p++) {
 		const struct fo_sub *sub = fo_sub_of(priv, p);
 		const uint8_t *counters = (const uint8_t *)&path[p - 1];

@@ -523,25 +523,39 @@ fo_sub_bring_up(struct fo_private *priv, struct fo_sub *sub)
  * A kernel netdev's carrier counts too: AF_PACKET reports link up always.
  * The carrier is read from the netdev itself, not taken from rtnetlink
  * alone: the kernel's linkwatch may report a flap up to a second late.
+ * gone_down: a netdev that cannot be read (deleted) is down. True when
+ * the link changed; logs nothing.
  */
-void
-fo_sub_link_refresh(struct fo_private *priv, struct fo_sub *sub)
+bool
+fo_sub_link_update(struct fo_private *priv, struct fo_sub *sub, bool gone_down)
 {
 	struct rte_eth_link link;
-	bool up, carrier;
+	bool up, carrier, was = sub->link_up;
 
+	RTE_SET_USED(priv);
 	if (!fo_sub_started(sub))
-		return;
-	if (sub->ifname[0] != '\0' && fo_netlink_carrier(sub->ifname, &carrier)) {
-		sub->nl_known = true;
-		sub->nl_up = carrier;
+		return false;
+	if (sub->ifname[0] != '\0') {
+		if (fo_netlink_carrier(sub->ifname, &carrier)) {
+			sub->nl_known = true;
+			sub->nl_up = carrier;
+		} else if (gone_down) {
+			sub->nl_known = true;
+			sub->nl_up = false;
+		}
 	}
 	up = rte_eth_link_get_nowait(sub->port_id, &link) == 0 &&
 	     link.link_status == RTE_ETH_LINK_UP && (!sub->nl_known || sub->nl_up);
-	if (up != sub->link_up)
-		FO_LOG(INFO, priv, "%s %s link %s", fo_sub_role(sub), sub->name,
-		       up ? "up" : "down");
 	sub->link_up = up;
+	return up != was;
+}
+
+void
+fo_sub_link_refresh(struct fo_private *priv, struct fo_sub *sub)
+{
+	if (fo_sub_link_update(priv, sub, false))
+		FO_LOG(INFO, priv, "%s %s link %s", fo_sub_role(sub), sub->name,
+		       sub->link_up ? "up" : "down");
 }
 
 /*

@@ -84,7 +84,7 @@ fo_switch_path_of(struct fo_private *priv, uint16_t port)
  * Called with paths_lock held.
  */
 static void
-fo_switch_publish(struct fo_private *priv, const char *why)
+fo_switch_publish(struct fo_private *priv, const char *why, uint64_t seen_ns)
 {
 	struct rte_eth_dev_data *data = priv->dev->data;
 	uint32_t paths = fo_switch_paths_allowed(priv);
@@ -107,11 +107,20 @@ fo_switch_publish(struct fo_private *priv, const char *why)
 
 	active = fo_switch_path_of(priv, FO_PATHS_ACTIVE(paths));
 	if (active != priv->active) {
-		FO_LOG(NOTICE, priv, "active path %s -> %s (%s)", fo_rules_path_name(priv->active),
-		       fo_rules_path_name(active), why);
+		/* From the event to the queues' new paths: what the driver takes. */
+		priv->last_switch_react_ns = seen_ns != 0 ? fo_now_ns() - seen_ns : 0;
+		if (seen_ns != 0)
+			FO_LOG(NOTICE, priv, "active path %s -> %s (%s; %.3f ms after the event)",
+			       fo_rules_path_name(priv->active), fo_rules_path_name(active), why,
+			       priv->last_switch_react_ns / 1e6);
+		else
+			FO_LOG(NOTICE, priv, "active path %s -> %s (%s)",
+			       fo_rules_path_name(priv->active), fo_rules_path_name(active), why);
 		__atomic_store_n(&priv->active, active, __ATOMIC_RELEASE);
 		priv->switch_count++;
 		priv->last_switch_ns = fo_switch_now_ns();
+		if (active != FO_PATH_NONE)
+			fo_announce_start(priv);
 	}
 }
 
@@ -165,7 +174,7 @@ fo_switch_evaluate(struct fo_private *priv, const char *why)
 	pthread_mutex_lock(&priv->paths_lock);
 	priv->want_paths =
 		FO_PATHS(fo_switch_port_of(priv, active), fo_switch_port_of(priv, other));
-	fo_switch_publish(priv, why);
+	fo_switch_publish(priv, why, priv->run_seen_ns);
 	pthread_mutex_unlock(&priv->paths_lock);
 	fo_switch_link_set(priv, priv->started && fo_rules_link_up(&p, &s));
 }
@@ -203,6 +212,7 @@ fo_switch_unpublish(struct fo_private *priv, struct fo_sub *sub)
 void
 fo_switch_ban(struct fo_private *priv, struct fo_sub *sub, const char *why)
 {
+	uint64_t seen_ns = fo_now_ns();
 	uint64_t token;
 	bool over;
 
@@ -212,7 +222,7 @@ fo_switch_ban(struct fo_private *priv, struct fo_sub *sub, const char *why)
 		return;
 	}
 	sub->banned = true;
-	fo_switch_publish(priv, why);
+	fo_switch_publish(priv, why, seen_ns);
 	token = fo_grace_begin(priv);
 	over = fo_grace_wait(priv, token);
 	pthread_mutex_unlock(&priv->paths_lock);

@@ -26,6 +26,7 @@ fo_watch_event(uint16_t port_id, enum rte_eth_event_type type, void *arg, void *
 		return 0;
 	switch (type) {
 	case RTE_ETH_EVENT_INTR_LSC:
+		fo_event_seen(priv);
 		fo_event_post(priv, sub, FO_EV_LINK);
 		break;
 	case RTE_ETH_EVENT_INTR_RMV:
