@@ -92,6 +92,18 @@ cmd() {
 }
 
 # The guardian's report in the log of the killed testpmd.
+# The killed testpmd's log, once it has $2 (default 1) lines matching ERE
+# $1 or after 5 s: a guardian logs after it has acted, so its lines may
+# come after the state the test waits for.
+keep_killed_log() {
+	local _
+	for _ in $(seq 100); do
+		[ "$(grep -cE "$1" "$E2E_TMP/testpmd.log")" -ge "${2:-1}" ] && break
+		sleep 0.05
+	done
+	cp "$E2E_TMP/testpmd.log" "$E2E_TMP/testpmd-killed.log"
+}
+
 check_guardian_line() {
 	local what=$1
 	if grep -qE "net_failover guardian: process [0-9]+ is gone: $what put back" \
@@ -145,7 +157,6 @@ crash)
 	t0=$(now_ms)
 	e2e_kill9_testpmd || finish "no testpmd to kill"
 	t_dead=$(($(now_ms) - t0))
-	cp "$E2E_TMP/testpmd.log" "$E2E_TMP/testpmd-killed.log"
 	t_tc=
 	for _ in $(seq 500); do
 		if [ "$(e2e_tc_redirects syn0)" -eq 0 ] && [ "$(e2e_xdp_progs syn0)" -eq 0 ]; then
@@ -161,6 +172,7 @@ crash)
 	echo "after SIGKILL: testpmd reaped after $t_dead ms, $(e2e_syn_path) path on syn0 gone after ${t_tc:-never (5 s)} ms, syn0 answered a ping after ${t_ping:-never (8 s)} ms"
 	[ -n "$t_tc" ] || e2e_fail "the $(e2e_syn_path) path on syn0 was still there 5 s after SIGKILL"
 	[ -n "$t_ping" ] || e2e_fail "syn0 did not answer a ping from the host within 8 s of SIGKILL"
+	keep_killed_log 'net_failover guardian: process [0-9]+ is gone: (the XDP program|tc redirect)'
 	e2e_check_syn 0
 	q=$(ip netns exec "$TOPO_GUEST" tc qdisc show dev syn0 ingress)
 	[ -z "$q" ] || e2e_fail "ingress qdisc left on syn0: $q"
@@ -221,11 +233,11 @@ admin_down | crash_admin)
 	done
 	if [ "$scenario" = crash_admin ]; then
 		e2e_kill9_testpmd || finish "no testpmd to kill"
-		cp "$E2E_TMP/testpmd.log" "$E2E_TMP/testpmd-killed.log"
 		for _ in $(seq 100); do
 			admin_up syn0 || admin_up vf0 || break
 			sleep 0.05
 		done
+		keep_killed_log 'is gone: admin state of ifindex [0-9]+ put back' 2
 		for dev in syn0 vf0; do
 			if admin_up "$dev"; then
 				e2e_fail "$dev still admin-up 5 s after SIGKILL"
