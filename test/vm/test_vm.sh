@@ -24,7 +24,7 @@ H="ip -n $VM_NS_H"
 # the --vdev (driver). Returns once it answers.
 boot() {
 	local mode=$1 up=$2 vdev=${3:-net_failover0} t0
-	rm -f "$VM_TMP"/*.console "$VM_TMP/events" "$VM_TMP/qmp.times"
+	rm -f "$VM_TMP"/src.console "$VM_TMP"/dst.console "$VM_TMP/events" "$VM_TMP/qmp.times"
 	# FO_VM_APPEND: more guest arguments, e.g. fo.log=debug.
 	VM_APPEND="fo.mode=$mode fo.up=$up fo.vdev=$vdev fo.ip=$VM_IP/24 ${FO_VM_APPEND:-}"
 	t0=$(vm_now)
@@ -144,6 +144,36 @@ run() {
 	grep '=' "$VM_TMP/report.$mode" >>"$VM_TMP/figures"
 	show_logs
 	halt
+	local f
+	for f in src dst; do
+		if [ -f "$VM_TMP/$f.console" ]; then cp "$VM_TMP/$f.console" "$VM_TMP/$mode.$f.console"; fi
+	done
+	# FO_VM_SAVE=DIR: this run's traffic, events and consoles, for
+	# vm_timeline.py (and a reader).
+	if [ -n "${FO_VM_SAVE:-}" ]; then
+		mkdir -p "$FO_VM_SAVE"
+		for f in traffic.json events qmp.times src.console dst.console; do
+			if [ -f "$VM_TMP/$f" ]; then
+				cp "$VM_TMP/$f" "$FO_VM_SAVE/$scenario.$mode.$f"
+			fi
+		done
+	fi
+}
+
+# run driver ...: once more if the guest kernel oopsed (seen once, in
+# rte-worker-1's syscall on a migration's destination: a NULL function in the
+# guest kernel), saying so; a second oops fails.
+run_driver() {
+	local fails=$VM_FAILS
+	run driver "$@"
+	if grep -qE '(BUG|Oops): ' "$VM_TMP"/driver.*.console 2>/dev/null; then
+		echo "NOTE: the guest kernel oopsed; the run is repeated once:"
+		grep -hE '(BUG|Oops|RIP|Comm): ' "$VM_TMP"/driver.*.console | head -n 6
+		VM_FAILS=$fails
+		sed -i '/^driver\./d' "$VM_TMP/figures"
+		rm -f "$VM_TMP"/driver.*.console
+		run driver "$@"
+	fi
 }
 
 fig() { awk -F= -v k="$1" '$1 == k {print $2}' "$VM_TMP/figures"; }
@@ -160,14 +190,26 @@ check_driver() {
 		vm_fail "steady: the standby echoed $(fig driver.steady.standby.echoes) frames"
 }
 
-FO_VM_STRICT=${FO_VM_STRICT:-}
+# The issue's criteria fail the test; FO_VM_REPORT_ONLY=1 only prints them
+# (to look at a run on a machine too loaded to judge).
 criterion() { # $1 = 1 if met, $2 = text
 	if [ "$1" = 1 ]; then
 		echo "CRITERION met: $2"
 	else
 		echo "CRITERION NOT MET: $2"
-		[ -z "$FO_VM_STRICT" ] || vm_fail "criterion: $2"
+		[ -n "${FO_VM_REPORT_ONLY:-}" ] || vm_fail "criterion: $2"
 	fi
+}
+
+# The driver's own switches, from its log lines: "active path A -> B (...;
+# N ms after the event)", timed by the driver from the moment it saw the
+# event. A figure, not a test: timing thresholds do not belong here.
+switch_times() {
+	local f
+	for f in "$VM_TMP"/driver.*.console; do
+		[ -f "$f" ] || continue
+		sed -n 's/.*active path \([a-z]*\) -> \([a-z]*\) (.*; \([0-9.]*\) ms after the event).*/\1 -> \2: \3 ms/p' "$f"
+	done | sed 's/^/driver switch, from the event it saw: /'
 }
 
 # Side by side: lost frames and gaps per event, driver and kernel.
@@ -185,14 +227,14 @@ case $scenario in
 steady)
 	# No anchor here: in steady state both lose nothing (the time budget
 	# of the suite goes to the scenarios with an event).
-	run driver 1
+	run_driver 1
 	check_driver
 	;;
 hotplug | hotplug_down)
 	if [ "$scenario" = hotplug ]; then
-		run driver 1
+		run_driver 1
 	else
-		run driver 0
+		run_driver 0
 	fi
 	check_driver
 	[ "$(fig driver.unplug.standby.echoes)" -gt 0 ] 2>/dev/null ||
@@ -208,9 +250,10 @@ hotplug | hotplug_down)
 	fi
 	d=$(fig driver.plug.lost)
 	criterion "$([ "${d:-4}" -le 3 ] && echo 1)" "return: the driver lost ${d:-?} frames (<= 3)"
+	switch_times
 	;;
 devargs)
-	run driver 1 "net_failover0,primary=(net_af_packet0,iface=@PRIMARY@),standby=(net_af_packet1,iface=@STANDBY@)"
+	run_driver 1 "net_failover0,primary=(net_af_packet0,iface=@PRIMARY@),standby=(net_af_packet1,iface=@STANDBY@)"
 	check_driver
 	[ "$(fig driver.unplug.standby.echoes)" -gt 0 ] 2>/dev/null ||
 		vm_fail "no echo by the standby after the unplug"
@@ -218,7 +261,7 @@ devargs)
 		vm_fail "no echo by the primary after it returned"
 	;;
 migrate)
-	run driver 1
+	run_driver 1
 	check_driver
 	run kernel 1
 	compare migrate migrated
@@ -226,6 +269,7 @@ migrate)
 	k=$(($(fig kernel.migrate.lost) + $(fig kernel.migrated.lost)))
 	criterion "$([ "$d" -le "$k" ] && echo 1)" \
 		"migration: the driver lost $d frames, the kernel $k (driver <= kernel)"
+	switch_times
 	;;
 esac
 vm_result "vm $scenario"
