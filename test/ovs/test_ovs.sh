@@ -202,10 +202,17 @@ echo "fo0 link_resets after the churn: $resets"
 [ "$resets" -eq 0 ] || e2e_fail "fo0 link went down $resets time(s) in OVS while the VF came and went"
 
 # Statistics: what OVS counted on fo0 covers what the generator sent.
+# OVS writes the statistics column every 5 s (stats-update-interval, at
+# least 5000 ms): a read right after the traffic may predate its end, so
+# wait for the next update (up to 12 s).
 sent=$(e2e_get 'd["sent"]')
-stats=$(vsctl get Interface fo0 statistics)
+for _ in $(seq 120); do
+	stats=$(vsctl get Interface fo0 statistics)
+	rxp=$(echo "$stats" | tr -d '{} ' | tr ',' '\n' | sed -n 's/^rx_packets=//p')
+	[ -n "$rxp" ] && [ "$rxp" -ge $((sent * SWITCH_PM / 1000)) ] && break
+	sleep 0.1
+done
 echo "fo0 statistics: $stats"
-rxp=$(echo "$stats" | tr -d '{} ' | tr ',' '\n' | sed -n 's/^rx_packets=//p')
 [ -n "$rxp" ] && [ "$rxp" -ge $((sent * SWITCH_PM / 1000)) ] ||
 	e2e_fail "fo0 rx_packets ${rxp:-?} after $sent frames of the last run alone"
 
