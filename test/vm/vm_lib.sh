@@ -118,7 +118,7 @@ vm_qemu() {
 	local name=$1 ts=$2 tp=$3
 	shift 3
 	ip netns exec "$VM_NS_H" qemu-system-x86_64 -name "fo-vm-$name" \
-		-accel tcg -cpu max -machine q35 -smp 2 -m 512 \
+		-accel tcg -cpu "${FO_VM_CPU:-max}" -machine q35 -smp 2 -m 512 \
 		-nodefaults -display none -no-reboot \
 		-kernel "$VM_KERNEL" -initrd "$VM_TMP/initrd" \
 		-append "console=ttyS0 panic=-1 quiet loglevel=4 mitigations=off tsc=reliable $VM_APPEND" \

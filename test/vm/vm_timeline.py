@@ -21,13 +21,12 @@ import sys
 BIN_MS = 10
 # (scenario, event, title, ms before, ms after)
 PANELS = [
-    ("hotplug", "unplug", "device_del (hot-unplug)", 100, 500),
-    ("hotplug", "plug", "device_add (the primary back)", 200, 3600),
-    ("migrate", "migrate", "migrate (primary unplugged, copy)", 100, 900),
-    ("migrate", "migrated", "on the destination (resumed, primary back)", 200, 3600),
+    ("hotplug", "unplug", "device_del", 100, 500),
+    ("hotplug", "plug", "device_add", 200, 3600),
+    ("migrate", "migrate", "migrate (unplug, copy, switch-over)", 100, 2000),
+    ("migrate", "migrated", "destination (resumed, plug)", 200, 3600),
 ]
-MODES = [("driver", "net_failover (testpmd macswap)"),
-         ("kernel", "kernel net_failover (ICMP)")]
+MODES = [("driver", "net_failover"), ("kernel", "kernel net_failover")]
 # Echo paths by colour: the guest's primary (e1000e) and standby
 # (virtio-net), on the source or the destination.
 SERIES = [("primary", "#1f77b4"), ("standby", "#ff7f0e"), ("lost", "#d62728")]
@@ -76,12 +75,14 @@ def main():
     gp = ["set terminal pngcairo noenhanced size 1100,%d font 'sans,9'" % (
         250 * len(PANELS) + 50),
         "set output '%s'" % png,
-        "set multiplot layout %d,%d title 'vm suite (QEMU TCG guest, KVM failover): "
-        "frames per %d ms at 1000 frames/s by the guest device that echoed them, "
-        "and lost; 0 = the QMP command' font 'sans,11'" % (len(PANELS), len(MODES), BIN_MS),
+        "set multiplot layout %d,%d title \"vm suite, QEMU TCG guest with KVM failover: "
+        "frames per %d ms (1000/s sent) echoed by the primary (e1000e) or the standby "
+        "(virtio-net), and lost\\n0 ms = the QMP command; left: testpmd on net_failover, "
+        "right: the guest kernel's net_failover\" font 'sans,10'" % (
+            len(PANELS), len(MODES), BIN_MS),
         "set style fill solid 0.8 noborder", "set style data boxes",
         "set boxwidth %d" % BIN_MS, "set yrange [0:%d]" % (BIN_MS + 1), "set grid",
-        "set key top right", "set xlabel 'ms from the event'", "set ylabel 'frames'",
+        "set key top right opaque box", "set xlabel 'ms from the event'", "set ylabel 'frames'",
         "set arrow 1 from 0, graph 0 to 0, graph 1 nohead dt 2 lc rgb 'gray30'"]
     for scen, ev, title, before, after in PANELS:
         for mode, mtitle in MODES:
@@ -101,7 +102,7 @@ def main():
                     s = p + b["standby"][i]
                     f.write("%g %d %d %d\n" % (x, p, s, s + b["lost"][i]))
             lost = sum(b["lost"])
-            gp += ["set title '%s: %s (%d lost in the window)'" % (mtitle, title, lost),
+            gp += ["set title '%s: %s: %d lost'" % (mtitle, title, lost),
                    "set xrange [%d:%d]" % (-before, after),
                    "plot '%s' using 1:4 lc rgb '%s' title 'lost', "
                    "'' using 1:3 lc rgb '%s' title 'standby', "
