@@ -174,8 +174,8 @@ run() {
 # run MODE ...: once more if the guest broke under it, saying so: a guest
 # kernel oops (seen once, in rte-worker-1's syscall on a migration's
 # destination: a NULL function called in the guest kernel), or a migration's
-# destination that never spoke again (seen in both modes, the kernel's too,
-# in 3 of 11 migrations on one day). A second time fails.
+# destination that never spoke again (both modes, the kernel's too: with the
+# oops, 4 of 20 guest migrations on one day). A second time fails.
 run_retry() {
 	local fails=$VM_FAILS mode=$1 why=
 	VM_DST_SILENT=

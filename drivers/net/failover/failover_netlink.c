@@ -138,9 +138,8 @@ fo_netlink_msg(const struct nlmsghdr *nlh, void *data)
 		    (unsigned int)ifi->ifi_index != sub->ifindex)
 			continue;
 		ctx->changed[sub->path - 1] = true;
-		if (nlh->nlmsg_type == RTM_DELLINK)
-			ctx->deleted[sub->path - 1] = true;
 		if (nlh->nlmsg_type == RTM_DELLINK) {
+			ctx->deleted[sub->path - 1] = true;
 			ev = FO_EV_DELETED;
 		} else if (strcmp(sub->ifname, link.name) != 0) {
 			rte_spinlock_lock(&priv->inbox_lock);
@@ -184,7 +183,9 @@ fo_netlink_event(void *arg)
 		ctx.pending = true;
 	}
 	/* Switch on this thread now if the lock is free (it is ours), before the run. */
-	if ((ctx.changed[0] || ctx.changed[1]) && pthread_mutex_trylock(&ctx.priv->lock) == 0) {
+	if ((ctx.changed[0] || ctx.changed[1]) &&
+	    !__atomic_load_n(&ctx.priv->closing, __ATOMIC_ACQUIRE) &&
+	    pthread_mutex_trylock(&ctx.priv->lock) == 0) {
 		FO_FOREACH_SUB(ctx.priv, sub)
 			if (ctx.changed[sub->path - 1])
 				fo_service_link_check_now(ctx.priv, sub,

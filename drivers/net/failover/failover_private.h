@@ -134,7 +134,7 @@ struct fo_sub {
 	char why[FO_ERR_MAX];  /* why the last attach attempt failed */
 	struct fo_guard guard; /* puts back our kernel changes if we die (failover_netdev.c) */
 	bool nl_known;      /* the netdev's state below is known */
-	bool nl_up;         /* netdev admin up with carrier */
+	bool nl_up;         /* netdev admin up, running, with carrier */
 	char nl_name[16];   /* new name from a rename event (inbox_lock) */
 	uint64_t drain_token;  /* grace period a draining sub-device waits for */
 	uint64_t retry_at_ns;  /* absent: next attach attempt (CLOCK_MONOTONIC) */
