@@ -171,27 +171,29 @@ run() {
 	fi
 }
 
-# run MODE ...: once more if the guest broke under it, saying so: a guest
-# kernel oops (seen once, in rte-worker-1's syscall on a migration's
+# run MODE ...: again if the guest broke under it, saying so, up to twice:
+# a guest kernel oops (seen once, in rte-worker-1's syscall on a migration's
 # destination: a NULL function called in the guest kernel), or a migration's
 # destination that never spoke again (both modes, the kernel's too: with the
-# oops, 4 of 20 guest migrations on one day). A second time fails.
+# oops, 4 of 20 guest migrations on one day). A third time fails.
 run_retry() {
-	local fails=$VM_FAILS mode=$1 why=
-	VM_DST_SILENT=
-	run "$@"
-	if grep -qE '(BUG|Oops): ' "$VM_TMP/$mode".*.console 2>/dev/null; then
-		why="the guest kernel oopsed:"
-		grep -hE '(BUG|Oops|RIP|Comm): ' "$VM_TMP/$mode".*.console | head -n 6
-	elif [ -n "$VM_DST_SILENT" ]; then
-		why="the migration's destination guest never spoke again"
-	fi
-	[ -n "$why" ] || return 0
-	echo "NOTE: $why; the $mode run is repeated once"
-	VM_FAILS=$fails
-	sed -i "/^$mode\./d" "$VM_TMP/figures"
-	rm -f "$VM_TMP/$mode".*.console
-	run "$@"
+	local fails=$VM_FAILS mode=$1 why try
+	for try in 1 2 3; do
+		VM_DST_SILENT=
+		why=
+		run "$@"
+		if grep -qE '(BUG|Oops): ' "$VM_TMP/$mode".*.console 2>/dev/null; then
+			why="the guest kernel oopsed (its lines above)"
+			grep -hE '(BUG|Oops|RIP|Comm): ' "$VM_TMP/$mode".*.console | head -n 6 || true
+		elif [ -n "$VM_DST_SILENT" ]; then
+			why="the migration's destination guest never spoke again"
+		fi
+		[ -n "$why" ] && [ "$try" -lt 3 ] || return 0
+		echo "NOTE: $why; the $mode run is repeated (attempt $((try + 1)) of 3)"
+		VM_FAILS=$fails
+		sed -i "/^$mode\./d" "$VM_TMP/figures"
+		rm -f "$VM_TMP/$mode".*.console
+	done
 }
 
 fig() { awk -F= -v k="$1" '$1 == k {print $2}' "$VM_TMP/figures"; }
