@@ -7,6 +7,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <sys/socket.h>
+#include <linux/if_packet.h>
 
 #include "fo_check.h"
 
@@ -44,6 +48,22 @@ sh(const char *cmd)
 	int st = system(cmd);
 
 	CHECK(st == 0, "`%s` exited %d", cmd, st);
+}
+
+/* A non-blocking packet socket on ifname for EtherType proto (ETH_P_ALL: all). */
+static inline int
+raw_open(const char *ifname, uint16_t proto)
+{
+	struct sockaddr_ll sll = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(proto),
+		.sll_ifindex = (int)if_nametoindex(ifname),
+	};
+	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(proto));
+
+	CHECK(fd >= 0 && sll.sll_ifindex > 0, "raw socket on %s", ifname);
+	CHECK(bind(fd, (struct sockaddr *)&sll, sizeof(sll)) == 0, "bind to %s", ifname);
+	return fd;
 }
 
 #endif /* FO_TEST_UTIL_H */

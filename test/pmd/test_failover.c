@@ -6,7 +6,6 @@
  * hugepages or PCI.
  */
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -14,10 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <arpa/inet.h>
-#include <net/if.h>
 #include <sys/socket.h>
-#include <linux/if_packet.h>
 
 #include <rte_alarm.h>
 #include <rte_bus_vdev.h>
@@ -33,6 +29,7 @@
 #include "fotest_eal.h"
 #include "fotest_pmd.h"
 #include "fo_check.h"
+#include "fo_test_util.h"
 #include "rte_pmd_failover.h"
 
 #define NB_MBUF 2047
@@ -771,20 +768,6 @@ case_uevent_remove(void)
 	stop_and_close();
 }
 
-static unsigned int
-count_fds(void)
-{
-	unsigned int n = 0;
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-
-	CHECK(d != NULL, "/proc/self/fd");
-	while ((e = readdir(d)) != NULL)
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
 /* Bad devargs fail the probe and leave nothing behind. */
 static void
 case_bad_args(void)
@@ -798,7 +781,7 @@ case_bad_args(void)
 		"primary=(net_null0),standby=(net_ring0,nodeaction=bad)",
 		"",
 	};
-	unsigned int fds = count_fds();
+	int fds = count_fds();
 	uint16_t ports = rte_eth_dev_count_total();
 	uint16_t port;
 	unsigned int i;
@@ -809,7 +792,7 @@ case_bad_args(void)
 		      rte_eth_dev_count_total() - ports);
 		CHECK(rte_eth_dev_get_port_by_name("net_null0", &port) != 0,
 		      "\"%s\" left net_null0 behind", bad[i]);
-		CHECK(count_fds() == fds, "\"%s\" leaked %d fds", bad[i], (int)(count_fds() - fds));
+		CHECK(count_fds() == fds, "\"%s\" leaked %d fds", bad[i], count_fds() - fds);
 	}
 	/* And a good one still works afterwards. */
 	create_failover("primary=net_null0");
@@ -1387,14 +1370,7 @@ announce_round(const char *extra, bool expect)
 		     "ip link add fo_ma type veth peer name fo_mb && "
 		     "ip link set fo_na up && ip link set fo_nb up && "
 		     "ip link set fo_ma up && ip link set fo_mb up") == 0, "veth pairs");
-	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(0x8035));
-	CHECK(fd >= 0, "packet socket: %s", strerror(errno));
-	{
-		struct sockaddr_ll at = {.sll_family = AF_PACKET, .sll_protocol = htons(0x8035),
-					 .sll_ifindex = (int)if_nametoindex("fo_mb")};
-
-		CHECK(bind(fd, (struct sockaddr *)&at, sizeof(at)) == 0, "bind on fo_mb");
-	}
+	fd = raw_open("fo_mb", 0x8035);
 	snprintf(args, sizeof(args),
 		 "primary=(net_af_packet0,iface=fo_na),standby=(net_af_packet1,iface=fo_ma),"
 		 "mac=02:00:00:00:0a:01%s",

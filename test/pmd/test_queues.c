@@ -10,7 +10,6 @@
  */
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -35,6 +34,7 @@
 #include <rte_udp.h>
 
 #include "fo_check.h"
+#include "fo_test_util.h"
 #include "fotest_eal.h"
 #include "rte_pmd_failover.h"
 
@@ -57,12 +57,6 @@ static char tree_dir[PATH_MAX]; /* the generated sysfs tree, removed at exit */
 		while (!(cond) && rte_get_timer_cycles() < end_)                       \
 			rte_delay_us_sleep(1000);                                      \
 	} while (0)
-
-static void
-sh(const char *cmd)
-{
-	CHECK(system(cmd) == 0, "%s", cmd);
-}
 
 static struct rte_pmd_failover_status
 status(void)
@@ -137,21 +131,6 @@ frame_seq(const uint8_t *p, size_t len, uint32_t *seq)
 		return false;
 	memcpy(seq, udp + 1, sizeof(*seq));
 	return true;
-}
-
-static int
-raw_open(const char *ifname)
-{
-	struct sockaddr_ll sll = {
-		.sll_family = AF_PACKET,
-		.sll_protocol = htons(ETH_P_ALL),
-		.sll_ifindex = (int)if_nametoindex(ifname),
-	};
-	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_ALL));
-
-	CHECK(fd >= 0 && sll.sll_ifindex > 0, "raw socket on %s", ifname);
-	CHECK(bind(fd, (struct sockaddr *)&sll, sizeof(sll)) == 0, "bind to %s", ifname);
-	return fd;
 }
 
 /* Every Tx queue of the port: its frames come out at the peer. */
@@ -277,7 +256,7 @@ rx_every_queue(int fd, uint16_t nb_rx, uint32_t base)
 static void
 traffic(const char *peer, uint16_t nb_rx, uint16_t nb_tx, uint32_t base)
 {
-	int fd = raw_open(peer);
+	int fd = raw_open(peer, ETH_P_ALL);
 
 	tx_every_queue(fd, nb_tx, base);
 	if (nb_rx > 0) /* a Tx-only port */

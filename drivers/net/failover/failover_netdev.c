@@ -128,6 +128,23 @@ fo_netdev_rtnl(struct nlmsghdr *nlh, int (*cb)(const struct nlmsghdr *, void *),
 	return ret;
 }
 
+/* A link request of type on ifindex in buf, for fo_netdev_rtnl (with its ack). */
+struct nlmsghdr *
+fo_netdev_link_req(char *buf, size_t len, uint16_t type, unsigned int ifindex)
+{
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifm;
+
+	memset(buf, 0, len);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = (int)ifindex;
+	return nlh;
+}
+
 /*
  * Admin state of ifindex over rtnetlink: the change mask touches IFF_UP
  * only (SIOCSIFFLAGS would write back every flag read, IFF_PROMISC too).
@@ -136,16 +153,9 @@ static int
 fo_netdev_set_admin(unsigned int ifindex, bool up)
 {
 	char buf[256];
-	struct nlmsghdr *nlh;
-	struct ifinfomsg *ifm;
+	struct nlmsghdr *nlh = fo_netdev_link_req(buf, sizeof(buf), RTM_NEWLINK, ifindex);
+	struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
 
-	memset(buf, 0, sizeof(buf));
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
-	ifm->ifi_index = (int)ifindex;
 	ifm->ifi_change = IFF_UP;
 	ifm->ifi_flags = up ? IFF_UP : 0;
 	return fo_netdev_rtnl(nlh, NULL, NULL);

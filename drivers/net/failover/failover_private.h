@@ -370,6 +370,7 @@ void fo_netdev_restore(struct fo_private *priv, struct fo_sub *sub);
 void fo_netdev_guard_tc(struct fo_private *priv, struct fo_sub *sub, bool installing);
 struct nlmsghdr;
 int fo_netdev_rtnl(struct nlmsghdr *nlh, int (*cb)(const struct nlmsghdr *, void *), void *arg);
+struct nlmsghdr *fo_netdev_link_req(char *buf, size_t len, uint16_t type, unsigned int ifindex);
 
 /* failover_xdp_path.c */
 bool fo_xdp_path_devargs(const char *devargs);

@@ -93,27 +93,11 @@ fo_xdp_path_query(unsigned int ifindex, struct fo_xdp_path_link *l)
 	return fo_xdp_attached(ifindex, &l->id, l->name, sizeof(l->name), &l->mode);
 }
 
-static struct nlmsghdr *
-fo_xdp_path_req(char *buf, size_t len, uint16_t type, uint16_t flags, unsigned int ifindex)
-{
-	struct nlmsghdr *nlh;
-	struct ifinfomsg *ifm;
-
-	memset(buf, 0, len);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
-	ifm->ifi_index = (int)ifindex;
-	return nlh;
-}
-
 static int
 fo_xdp_path_detach(unsigned int ifindex, const struct fo_xdp_path_link *l)
 {
 	char buf[256];
-	struct nlmsghdr *nlh = fo_xdp_path_req(buf, sizeof(buf), RTM_SETLINK, NLM_F_ACK, ifindex);
+	struct nlmsghdr *nlh = fo_netdev_link_req(buf, sizeof(buf), RTM_SETLINK, ifindex);
 	struct nlattr *nest = mnl_attr_nest_start(nlh, IFLA_XDP);
 
 	mnl_attr_put_u32(nlh, IFLA_XDP_FD, (uint32_t)-1);
