@@ -8,6 +8,10 @@
 # cached in $FO_VM_CACHE. The per-run part (the PMD under test and /init) is a
 # second cpio appended by vm_lib.sh.
 #   vm_image.sh ensure   -> prints "KERNEL INITRD" (cached paths)
+# Exit 77: an outside input is missing (a Debian package apt cannot fetch,
+# a tool not installed), named on stderr in a "vm_image: missing:" line; the
+# vm suite skips on that only. Any other error (exit 1 and others) is the
+# suite's own and fails the tests.
 set -euo pipefail
 
 cache=${FO_VM_CACHE:-/var/cache/net-failover/vm}
@@ -24,6 +28,7 @@ XDP_OBJS="/usr/lib/x86_64-linux-gnu/bpf/xsk_def_xdp_prog.o
 PMD_DIR=/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0
 
 die() { echo "vm_image: $*" >&2; exit 1; }
+missing() { echo "vm_image: missing: $*" >&2; exit 77; }
 
 # Copies path $2 into root $1 as it is here: each symlink on the way as a
 # symlink, then the file. A library reached by two names must stay one file,
@@ -61,13 +66,18 @@ ensure_kernel() {
 	if [ -f "$cache/kernel/ok" ]; then
 		return 0
 	fi
+	apt-cache show linux-image-amd64 >/dev/null 2>&1 ||
+		missing "linux-image-amd64 is not known to apt (no package lists: apt-get update)"
 	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
 		awk '/Depends: linux-image-[0-9]/{print $2; exit}')
-	[ -n "$pkg" ] || die "no linux-image-*-amd64 known to apt (apt-get update?)"
+	[ -n "$pkg" ] || die "linux-image-amd64 depends on no linux-image-*-amd64 (apt-cache depends)"
 	rm -rf "$cache/kernel" "$cache/dl"
 	mkdir -p "$cache/dl"
-	(cd "$cache/dl" && apt-get download "$pkg" >/dev/null 2>&1) ||
-		die "apt-get download $pkg failed"
+	if ! (cd "$cache/dl" && apt-get download "$pkg" >"$cache/dl.log" 2>&1); then
+		tail -n 5 "$cache/dl.log" >&2
+		missing "Debian package $pkg (apt-get download failed: network or mirror)"
+	fi
+	rm -f "$cache/dl.log"
 	deb=$(ls "$cache"/dl/*.deb)
 	mkdir -p "$cache/kernel"
 	dpkg-deb -x "$deb" "$cache/kernel/root" || die "cannot unpack $deb"
@@ -122,7 +132,7 @@ image_key() {
 case ${1:-} in
 ensure)
 	for c in apt-get dpkg-deb cpio gzip ldd; do
-		command -v "$c" >/dev/null || die "$c not installed"
+		command -v "$c" >/dev/null || missing "$c not installed (devtools/setup.sh)"
 	done
 	mkdir -p "$cache"
 	exec 9>"$cache/lock"

@@ -43,14 +43,21 @@ vm_init() {
 	VM_TMP=$(mktemp -d /tmp/fo-vm.XXXXXX)
 	trap vm_cleanup EXIT
 	trap 'exit 130' INT TERM HUP
-	local img
-	img=$("$VM_DIR/vm_image.sh" ensure 2>"$VM_TMP/image.err") || {
+	# vm_image.sh: 77 = an outside input is missing (a Debian package
+	# that cannot be fetched), a skip naming it; any other error is the
+	# suite's own (the image it builds) and fails.
+	local img rc=0
+	img=$("$VM_DIR/vm_image.sh" ensure 2>"$VM_TMP/image.err") || rc=$?
+	if [ "$rc" -ne 0 ]; then
 		cat "$VM_TMP/image.err"
-		vm_skip "cannot get the guest kernel / build the initramfs (see above)"
-	}
+		[ "$rc" -ne 77 ] || vm_skip "the guest image lacks an outside input:" \
+			"$(sed -n 's/^vm_image: missing: //p' "$VM_TMP/image.err" | tail -n 1)"
+		echo "FAIL: vm_image.sh could not make the guest image (exit $rc, see above)"
+		exit 1
+	fi
 	VM_KERNEL=${img% *}
 	vm_initrd "${img#* }"
-	vm_net_up || vm_skip "cannot create namespaces, bridge or taps here"
+	vm_net_up || { echo "FAIL: cannot set up the host side (see above)"; exit 1; }
 }
 
 # The run's initramfs: the cached base plus /init and the PMD under test.
@@ -77,24 +84,38 @@ vm_initrd() {
 
 # Host namespace fv<pid>h: bridge fvbr with the taps of the source (fvs0
 # virtio, fvp0 e1000e) and destination (fvs1, fvp1) QEMU and a veth to the
-# generator namespace fv<pid>g (fvg0, $GEN_IP).
+# generator namespace fv<pid>g (fvg0, $GEN_IP). Exits 77 (skip, named) only
+# where this machine lacks an outside facility: namespaces not permitted, no
+# /dev/net/tun, no bridge or veth in its kernel. Returns 1 on any other error.
 vm_net_up() {
-	VM_NS_H=fv$$h
-	VM_NS_G=fv$$g
-	ip netns add "$VM_NS_H" && ip netns add "$VM_NS_G" || return 1
-	local h="ip -n $VM_NS_H" t
-	$h link set lo up
-	$h link add fvbr type bridge stp_state 0 forward_delay 0 || return 1
+	local h="ip -n fv$$h" t
+	[ -c /dev/net/tun ] || vm_skip "no /dev/net/tun here (the guests' taps)"
+	vm_net ip netns add "fv$$h" && VM_NS_H=fv$$h || return 1
+	vm_net ip netns add "fv$$g" && VM_NS_G=fv$$g || return 1
+	vm_net $h link set lo up || return 1
+	vm_net $h link add fvbr type bridge stp_state 0 forward_delay 0 || return 1
 	for t in fvs0 fvp0 fvs1 fvp1; do
-		$h tuntap add dev "$t" mode tap || return 1
-		$h link set "$t" master fvbr up || return 1
+		vm_net $h tuntap add dev "$t" mode tap || return 1
+		vm_net $h link set "$t" master fvbr up || return 1
 	done
-	$h link add fvg0h type veth peer name fvg0 netns "$VM_NS_G" || return 1
-	$h link set fvg0h master fvbr up
-	$h link set fvbr up
-	ip -n "$VM_NS_G" link set lo up
-	ip -n "$VM_NS_G" addr add "$GEN_IP/24" dev fvg0
-	ip -n "$VM_NS_G" link set fvg0 up
+	vm_net $h link add fvg0h type veth peer name fvg0 netns "$VM_NS_G" || return 1
+	vm_net $h link set fvg0h master fvbr up || return 1
+	vm_net $h link set fvbr up || return 1
+	vm_net ip -n "$VM_NS_G" link set lo up || return 1
+	vm_net ip -n "$VM_NS_G" addr add "$GEN_IP/24" dev fvg0 || return 1
+	vm_net ip -n "$VM_NS_G" link set fvg0 up
+}
+
+# Runs one command of vm_net_up. On an error that says the machine does not
+# allow or have it (EPERM, an unknown device type), skips naming it; on any
+# other error prints it and returns 1.
+vm_net() {
+	"$@" 2>"$VM_TMP/net.err" && return 0
+	if grep -qE 'Operation not permitted|Permission denied|Unknown device type' "$VM_TMP/net.err"; then
+		vm_skip "this machine does not allow or have it: '$*': $(head -n 1 "$VM_TMP/net.err")"
+	fi
+	echo "'$*' failed: $(cat "$VM_TMP/net.err")"
+	return 1
 }
 
 vm_cleanup() {
