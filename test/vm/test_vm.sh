@@ -293,15 +293,64 @@ check_driver() {
 		vm_fail "steady: the standby echoed $(fig driver.steady.standby.echoes) frames"
 }
 
-# The issue's criteria fail the test; FO_VM_REPORT_ONLY=1 only prints them
-# (to look at a run on a machine too loaded to judge).
+# The criteria of the comparison fail the test. FO_VM_REPORT_ONLY=1 is a
+# developer's knob, to look at a run on a machine too loaded to judge
+# (devtools/test.sh never sets it): an unmet criterion then ends the test
+# as a skip that says so, never as a pass.
+VM_UNJUDGED=0
 criterion() { # $1 = 1 if met, $2 = text
 	if [ "$1" = 1 ]; then
 		echo "CRITERION met: $2"
 	else
 		echo "CRITERION NOT MET: $2"
-		[ -n "${FO_VM_REPORT_ONLY:-}" ] || vm_fail "criterion: $2"
+		if [ -n "${FO_VM_REPORT_ONLY:-}" ]; then
+			VM_UNJUDGED=$((VM_UNJUDGED + 1))
+		else
+			vm_fail "criterion: $2"
+		fi
 	fi
+}
+
+# Frames run $1 lost in the windows of events $2..., summed; nothing if a
+# figure is missing.
+lost() {
+	local m=$1 ev v n=0
+	shift
+	for ev in "$@"; do
+		v=$(fig "$m.$ev.lost")
+		[ -n "$v" ] || return 0
+		n=$((n + v))
+	done
+	echo "$n"
+}
+
+# $1 = what, events $2...: the driver loses no more than the guest kernel's
+# net_failover in the same test (its anchor), counted in frames.
+no_worse() {
+	local what=$1 d k
+	shift
+	d=$(lost driver "$@") k=$(lost kernel "$@")
+	if [ -z "$d" ] || [ -z "$k" ]; then
+		vm_fail "$what: no figures to compare (driver ${d:-none}, kernel ${k:-none})"
+		return 0
+	fi
+	criterion "$([ "$d" -le "$k" ] && echo 1)" \
+		"$what: the driver lost $d frames, the kernel $k (driver <= kernel)"
+}
+
+# The primary's return is make before break: the driver moves to it once it
+# runs with carrier, and polls both paths meanwhile, so it loses no frame
+# (0 in every run measured; the kernel's net_failover loses its 2 to 3 s of
+# link training). A count, not a time.
+return_lost() {
+	local d
+	d=$(lost driver plug)
+	if [ -z "$d" ]; then
+		vm_fail "return: no figure"
+		return 0
+	fi
+	criterion "$([ "$d" = 0 ] && echo 1)" \
+		"return: the driver lost $d frames (make before break: 0)"
 }
 
 # The driver's own switches, from its log lines: "active path A -> B (...;
@@ -347,23 +396,19 @@ hotplug | hotplug_down | devargs)
 		vm_fail "no echo by the primary after it returned"
 	if [ "$scenario" = hotplug ]; then
 		compare unplug plug
-		d=$(fig driver.unplug.lost) k=$(fig kernel.unplug.lost)
-		criterion "$([ "${d:-1}" -le "${k:-0}" ] && echo 1)" \
-			"unplug: the driver lost ${d:-?} frames, the kernel ${k:-?} (driver <= kernel)"
+		no_worse unplug unplug
 	fi
-	d=$(fig driver.plug.lost)
-	criterion "$([ "${d:-4}" -le 3 ] && echo 1)" "return: the driver lost ${d:-?} frames (<= 3)"
+	return_lost
 	switch_times
 	;;
 migrate)
 	runs 1 1
 	check_driver
 	compare migrate migrated
-	d=$(($(fig driver.migrate.lost) + $(fig driver.migrated.lost)))
-	k=$(($(fig kernel.migrate.lost) + $(fig kernel.migrated.lost)))
-	criterion "$([ "$d" -le "$k" ] && echo 1)" \
-		"migration: the driver lost $d frames, the kernel $k (driver <= kernel)"
+	no_worse migration migrate migrated
 	switch_times
 	;;
 esac
+[ "$VM_FAILS" -ne 0 ] || [ "$VM_UNJUDGED" = 0 ] ||
+	vm_skip "$VM_UNJUDGED criteria not met and not judged: FO_VM_REPORT_ONLY is set"
 vm_result "vm $scenario"
