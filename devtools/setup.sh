@@ -3,14 +3,17 @@
 # DPDK's driver SDK headers, which no Debian release packages. Idempotent;
 # quick when done.
 #
-#   setup.sh [--sdk-only] [--dpdk-src DIR[:DIR...]]
+#   setup.sh [--sdk-only] [--dpdk-src DIR[:DIR...]] [--sdk-git GITDIR]
 #
 # The headers come from the first of these that works, and setup.sh says which:
 #   1. the installed DPDK, when it was built with enable_driver_sdk=true;
 #   2. Debian's source package of exactly the installed version (apt-get source);
 #   3. a DPDK source tree or git directory (--dpdk-src, or $DPDK_SRC): the tag
 #      of the installed point release when it has it, else the release's .0
-#      tag, with a warning that says so.
+#      tag, with a warning that says so;
+#   4. the header repository shared/dpdk-sdk.git beside the clone (--sdk-git,
+#      or $FO_DPDK_SDK_GIT, to name another): one tag per release, the same
+#      tag choice as 3.
 # They are cached in $FO_SDK_CACHE/<version> (default /var/cache/net-failover/
 # dpdk-sdk), outside the clone, where meson finds them.
 # Exit status: 0 done, 1 error, 3 no source of headers for this DPDK.
@@ -19,6 +22,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${FO_SDK_CACHE:-/var/cache/net-failover/dpdk-sdk}
 dpdk_src=${DPDK_SRC:-}
+sdk_git=${FO_DPDK_SDK_GIT:-$(cd "$top/.." && pwd)/shared/dpdk-sdk.git}
 install=1
 
 log() { printf 'setup: %s\n' "$*"; }
@@ -34,7 +38,12 @@ while [ $# -gt 0 ]; do
 		shift
 		;;
 	--dpdk-src=*) dpdk_src=${1#*=} ;;
-	-h | --help) sed -n '2,16s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	--sdk-git)
+		[ $# -ge 2 ] || die "--sdk-git needs a git directory"
+		sdk_git=$2
+		shift
+		;;
+	-h | --help) sed -n '2,20s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
 	shift
@@ -131,7 +140,8 @@ take_from_tree() {
 take_from_git() {
 	local p
 	for p in $sdk_paths; do
-		git --git-dir "$1" show "$2:$p" >"$work/out/$(basename "$p")" 2>/dev/null || return 1
+		git -c safe.directory='*' --git-dir "$1" show "$2:$p" >"$work/out/$(basename "$p")" \
+			2>/dev/null || return 1
 	done
 }
 
@@ -179,16 +189,16 @@ deb_src_entries() {
 		{ warn "apt knows no source package dpdk=$pkgver"; return 1; }
 }
 
-# 3. DPDK trees or git directories named by --dpdk-src / DPDK_SRC.
-from_dpdk_src() {
-	local d gd tag
-	[ -n "$dpdk_src" ] || return 1
-	# The exact point release first, in any of them; then the .0 tag.
+# The driver headers of the installed release from the git directories or
+# trees in $1 (colon-separated), described as $2 in messages: the exact
+# point release's tag in any of them first, then the release's .0 tag.
+from_git_dirs() {
+	local list=$1 what=$2 d gd tag
 	for tag in "v$version" "v$series"; do
-		IFS=: read -ra dirs <<<"$dpdk_src"
+		IFS=: read -ra dirs <<<"$list"
 		for d in "${dirs[@]}"; do
-			[ -d "$d" ] || { warn "--dpdk-src: no directory $d"; continue; }
-			gd=$(git -C "$d" rev-parse --absolute-git-dir 2>/dev/null) || gd=""
+			[ -d "$d" ] || { warn "$what: no directory $d"; continue; }
+			gd=$(git -c safe.directory='*' -C "$d" rev-parse --absolute-git-dir 2>/dev/null) || gd=""
 			if [ -z "$gd" ]; then
 				[ "$tag" = "v$version" ] || continue
 				# A plain tree: only if it is the installed version.
@@ -198,26 +208,41 @@ from_dpdk_src() {
 				fi
 				continue
 			fi
-			git --git-dir "$gd" rev-parse -q --verify "refs/tags/$tag" >/dev/null || continue
+			git -c safe.directory='*' --git-dir "$gd" rev-parse -q --verify "refs/tags/$tag" \
+				>/dev/null || continue
 			take_from_git "$gd" "$tag" || continue
 			source_desc="git tag $tag of $d"
 			if [ "$tag" != "v$version" ]; then
-				warn "no tag v$version in $dpdk_src: using $tag's driver headers for DPDK $version"
+				warn "no tag v$version in $d: using $tag's driver headers for DPDK $version"
 				source_desc="$source_desc (no tag v$version: the release's .0 tag)"
 			fi
 			return 0
 		done
 	done
-	warn "no tag v$version or v$series, nor a $version tree, in $dpdk_src"
+	warn "$what: no tag v$version or v$series, nor a $version tree, in $list"
 	return 1
 }
 
+# 3. DPDK trees or git directories named by --dpdk-src / DPDK_SRC.
+from_dpdk_src() {
+	[ -n "$dpdk_src" ] || return 1
+	from_git_dirs "$dpdk_src" "--dpdk-src"
+}
+
+# 4. The project's shared header repository, when it is there.
+from_sdk_git() {
+	[ -d "$sdk_git" ] || return 1
+	from_git_dirs "$sdk_git" "the header repository"
+}
+
 source_desc=""
-if ! from_debian && ! from_dpdk_src; then
+if ! from_debian && ! from_dpdk_src && ! from_sdk_git; then
 	hint="name a DPDK tree or git directory with --dpdk-src DIR or DPDK_SRC"
 	[ -n "$dpdk_src" ] && hint="none in $dpdk_src"
-	printf 'setup: error: no driver SDK headers for DPDK %s: not installed, no Debian source package, %s\n' \
-		"$version" "$hint" >&2
+	sdk_hint="no header repository $sdk_git"
+	[ -d "$sdk_git" ] && sdk_hint="no tag v$version or v$series in $sdk_git"
+	printf 'setup: error: no driver SDK headers for DPDK %s: not installed, no Debian source package, %s, %s\n' \
+		"$version" "$hint" "$sdk_hint" >&2
 	exit 3
 fi
 
