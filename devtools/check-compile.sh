@@ -1,55 +1,52 @@
 #!/usr/bin/env bash
 # Compile (no link) the PMD and its test PMD against the headers of a DPDK
-# release that has no Debian root here (23.11: Ubuntu 24.04's), with the
-# flags of the real build and -Werror. The release's tree comes from a DPDK
-# git directory; its rte_build_config.h from a meson set-up of that tree
-# (generic platform, two drivers). Both are cached in
-# /var/cache/net-failover/dpdk-tree/<tag>.
+# release that has no Debian root here (23.11: Ubuntu 24.04's; 26.03 and
+# 26.07, newer than any Debian), with the flags of the real build and
+# -Werror. The headers come from a DPDK tree that already holds its
+# generated build/rte_build_config.h: --tree DIR, or the tag of the header
+# repository shared/dpdk-sdk.git beside the clone (--sdk-git, or
+# $FO_DPDK_SDK_GIT), unpacked once into /var/cache/net-failover/dpdk-tree/<tag>.
 #
-#   check-compile.sh --dpdk-src GITDIR [--tag v23.11]
+#   check-compile.sh [--tag v23.11.7] [--tree DIR] [--sdk-git GITDIR]
 #
 # Prints the number of warnings; exits 0 when there are none, 1 otherwise,
-# 3 when the tree cannot be had (the caller reports a skip).
+# 3 when the headers cannot be had (the caller reports a skip).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-tag=v23.11
-src=${DPDK_SRC:-}
+tag=v23.11.7
+tree=""
+sdk_git=${FO_DPDK_SDK_GIT:-$(cd "$top/.." && pwd)/shared/dpdk-sdk.git}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--tag) tag=${2?--tag needs a tag}; shift ;;
-	--dpdk-src) src=${2?--dpdk-src needs a directory}; shift ;;
+	--tree) tree=${2?--tree needs a directory}; shift ;;
+	--sdk-git) sdk_git=${2?--sdk-git needs a git directory}; shift ;;
+	-h | --help) sed -n '2,13s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "check-compile: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 	shift
 done
-skip() { echo "check-compile: no DPDK $tag tree: $*" >&2; exit 3; }
+skip() { echo "check-compile: no DPDK $tag headers: $*" >&2; exit 3; }
 
-tree=/var/cache/net-failover/dpdk-tree/$tag
-if [ ! -f "$tree/build/rte_build_config.h" ]; then
-	[ -n "$src" ] || skip "name a DPDK git directory with --dpdk-src or DPDK_SRC"
-	gd=""
-	IFS=: read -ra dirs <<<"$src"
-	for d in "${dirs[@]}"; do
-		g=$(git -C "$d" rev-parse --absolute-git-dir 2>/dev/null) || continue
-		git --git-dir "$g" rev-parse -q --verify "refs/tags/$tag" >/dev/null && { gd=$g; break; }
-	done
-	[ -n "$gd" ] || skip "no tag $tag in $src"
-	command -v meson >/dev/null || skip "meson not installed"
-	# A python3 of its own first in PATH (pyenv) lacks Debian's module.
-	if ! python3 -c 'import elftools' 2>/dev/null && /usr/bin/python3 -c 'import elftools' 2>/dev/null; then
-		PATH=/usr/bin:$PATH
+if [ -n "$tree" ]; then
+	[ -f "$tree/build/rte_build_config.h" ] ||
+		skip "$tree holds no build/rte_build_config.h (a configured DPDK tree is needed)"
+else
+	tree=/var/cache/net-failover/dpdk-tree/$tag
+	if [ ! -f "$tree/build/rte_build_config.h" ]; then
+		[ -d "$sdk_git" ] || skip "no header repository $sdk_git (name one with --sdk-git or --tree)"
+		git -c safe.directory='*' --git-dir "$sdk_git" rev-parse -q --verify "refs/tags/$tag" \
+			>/dev/null || skip "no tag $tag in $sdk_git"
+		rm -rf "$tree.tmp.$$" && mkdir -p "$tree.tmp.$$"
+		git -c safe.directory='*' --git-dir "$sdk_git" archive "$tag" | tar -x -C "$tree.tmp.$$"
+		[ -f "$tree.tmp.$$/build/rte_build_config.h" ] ||
+			{ rm -rf "$tree.tmp.$$"; skip "tag $tag of $sdk_git has no build/rte_build_config.h"; }
+		rm -rf "$tree" && mv "$tree.tmp.$$" "$tree"
 	fi
-	python3 -c 'import elftools' 2>/dev/null ||
-		skip "DPDK's meson set-up needs python3-pyelftools (apt-get install python3-pyelftools)"
-	rm -rf "$tree" && mkdir -p "$tree"
-	git --git-dir "$gd" archive "$tag" | tar -x -C "$tree"
-	(cd "$tree" && meson setup build -Dplatform=generic -Denable_drivers=bus/vdev,net/null \
-		-Dtests=false -Denable_docs=false -Ddisable_apps='*' >build.log 2>&1) ||
-		{ rm -rf "$tree"; skip "meson set-up of DPDK $tag failed"; }
 fi
 
 inc=(-I"$tree/build" -I"$tree/config" -I"$tree/lib/eal/include" -I"$tree/lib/eal/linux/include"
-	-I"$tree/lib/eal/x86/include" -I"$tree/drivers/bus/vdev")
+	-I"$tree/lib/eal/x86/include" -I"$tree/drivers/bus/vdev" -I"$tree/drivers/bus/pci")
 for d in "$tree"/lib/*/; do
 	inc+=(-I"$d")
 done
