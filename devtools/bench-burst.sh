@@ -47,6 +47,10 @@ eal=(-l 1 -m 256 --no-pci --file-prefix "burst-$$" -d "$so" --log-level=lib.eal:
 huge_before=$(cat /proc/sys/vm/nr_hugepages)
 mounted=""
 cleanup() {
+	# A run killed before EAL unlinked its pages would keep them pinned.
+	awk '$3 == "hugetlbfs" { print $2 }' /proc/mounts | while read -r m; do
+		rm -f "$m/burst-$$"*
+	done
 	echo "$huge_before" >/proc/sys/vm/nr_hugepages
 	[ -z "$mounted" ] || umount "$mounted" 2>/dev/null || true
 	rm -rf "/var/run/dpdk/burst-$$"
@@ -63,5 +67,5 @@ if [ "$hugepages" -gt 0 ]; then
 		mount -t hugetlbfs nodev /dev/hugepages && mounted=/dev/hugepages
 	fi
 	echo "== 2 MiB hugepages ($(cat /proc/sys/vm/nr_hugepages) reserved), $windows windows"
-	"$bin" "${eal[@]}" -- "$windows" 1000
+	"$bin" --huge-unlink "${eal[@]}" -- "$windows" 1000
 fi

@@ -124,6 +124,10 @@ cleanup() {
 		wait "$cur_pid" 2>/dev/null || true
 	fi
 	rm -rf "$tmp"
+	# A session killed before EAL unlinked its pages would keep them pinned.
+	awk '$3 == "hugetlbfs" { print $2 }' /proc/mounts | while read -r m; do
+		rm -f "$m/bench-$$-"*
+	done
 	[ -z "$huge_before" ] || echo "$huge_before" >/proc/sys/vm/nr_hugepages
 	[ -z "$huge_mounted" ] || umount "$huge_mounted" 2>/dev/null || true
 	for ((i = 1; i <= session; i++)); do
@@ -166,7 +170,8 @@ if [ "$hugepages" -gt 0 ]; then
 		mkdir -p /dev/hugepages
 		mount -t hugetlbfs nodev /dev/hugepages && huge_mounted=/dev/hugepages
 	fi
-	eal_common=(-l '0,1' -m 1024 --no-pci --log-level='*:notice')
+	# --huge-unlink: no page file outlives a session (no secondary attaches).
+	eal_common=(-l '0,1' -m 1024 --huge-unlink --no-pci --log-level='*:notice')
 	memory="$got hugepages of 2 MiB (restored to $huge_before afterwards)"
 else
 	eal_common=(-l '0,1' --no-huge -m 1024 --no-pci --log-level='*:notice')
