@@ -10,6 +10,12 @@
 /* Devargs of one net_failover instance. No DPDK dependency: unit-tested alone. */
 
 #define FO_DEVARGS_MAX 512
+/*
+ * EAL sends a hot-plugged device's devargs to the other processes in a
+ * 128-byte field: 26.07 refuses longer ones (-E2BIG), older releases cut
+ * them. A sub-device's devargs must be shorter, on every release.
+ */
+#define FO_HOTPLUG_DEVARGS_MAX 128
 #define FO_ERR_MAX 256
 #define FO_IFACE_MAX 16 /* IFNAMSIZ */
 

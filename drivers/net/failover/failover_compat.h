@@ -5,8 +5,12 @@
 
 /*
  * What differs between the DPDK releases net_failover builds against
- * (22.11 to 25.11). Every RTE_VERSION test of the PMD is here, so that the
+ * (22.11 to 26.07). Every RTE_VERSION test of the PMD is here, so that the
  * driver files read the same on all of them.
+ *
+ * Known ahead: 26.11 gives rte_eth_dev_get_name_by_port() a size argument.
+ * The PMD does not call it (it finds a port by rte_dev_name() of its
+ * device); code that needs a port's name takes it from there too.
  */
 
 #include <stdint.h>

@@ -249,6 +249,16 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *plann
 
 	/* A netdev the driver opens itself gets the queue pairs the port needs. */
 	fo_queues_devargs(priv, sub, planned, devargs, sizeof(devargs));
+	if (strlen(devargs) >= FO_HOTPLUG_DEVARGS_MAX) {
+		snprintf(sub->why, sizeof(sub->why),
+			 "devargs \"%.64s...\" are %zu bytes, DPDK's hot-plug takes at most %d", devargs,
+			 strlen(devargs), FO_HOTPLUG_DEVARGS_MAX - 1);
+		if (log)
+			rte_log(level, fo_logtype,
+				"net_failover %s: %s sub-device: %s: use a shorter port or device name\n",
+				priv->name, fo_sub_role(sub), sub->why);
+		return -E2BIG;
+	}
 	memset(&da, 0, sizeof(da));
 	ret = rte_devargs_parse(&da, devargs);
 	if (ret < 0) {
