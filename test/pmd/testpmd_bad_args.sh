@@ -34,5 +34,12 @@ check 'mac=00:11:22' "MAC address"
 check 'poll_ms=10,sysfs=/nonexistent' "discovery under /nonexistent failed"
 check "sysfs=$(dirname "$0")" "discovery under .* failed: .*not a sysfs tree"
 check 'iface=nosuch0' "no failover pair"
+# EAL hands devargs to other processes in 128 bytes: a longer sub-device is named.
+long=net_null1xxxxxx,size=64$(printf ',copy=0%.0s' $(seq 15))
+[ ${#long} -eq 128 ] || { echo "FAIL: the test's devargs are ${#long} bytes, not 128"; fail=1; }
+check "primary=net_null0,standby=($long)" \
+	'standby sub-device: devargs "net_null1xxxxxx,size=64,copy=0.*" are 128 bytes, DPDK.s hot-plug takes at most 127'
+check "primary=net_null0,standby=net_null1$(printf 'n%.0s' $(seq 60))" \
+	'standby sub-device "net_null1n*\.\.\.": device name of 69 characters, DPDK takes at most 63'
 check 'primary=net_null0,iface=eth0' "not with primary or standby"
 exit $fail

@@ -16,9 +16,10 @@ python3 "$top/test/scan/gen_fixtures.py" "$work" azure_gen1 dpdk_bound >/dev/nul
 tree=$work/azure_gen1
 fail=0
 
+# run DEVARGS [PORT-NAME]
 run() {
 	timeout 60 dpdk-testpmd -l 0 --no-huge -m 256 --no-pci --file-prefix "fodisc-$$" \
-		-d "$so" --vdev "net_failover0,sysfs=$tree,$1" --log-level=lib.eal:warning \
+		-d "$so" --vdev "${2:-net_failover0},sysfs=$tree,$1" --log-level=lib.eal:warning \
 		--log-level=pmd.net.failover:info -- --total-num-mbufs=2048 </dev/null >"$work/out" 2>&1
 }
 expect() { expect_line "$work/out" "$@"; } # pattern description
@@ -61,6 +62,24 @@ expect 'standby sub-device "net_af_xdp_failover0,iface=eth1": netdev eth1 does n
 	"exception=af_xdp: missing synthetic netdev named"
 run "iface=enP2969s2,exception=xdp" && { echo "FAIL: exception=xdp accepted"; fail=1; }
 expect "'exception' is 'auto' (AF_XDP, else TAP), 'af_xdp' or 'tap', got \"xdp\"" "bad exception= value named"
+
+# The longest devargs the driver builds: the AF_XDP path's, from the port
+# name. EAL takes device names of at most 63 characters and hands devargs to
+# other processes in 128 bytes: each limit is one clear line, not a vague one.
+long=net_failover_$(printf 'l%.0s' $(seq 43)) # 56: net_af_xdp_<name> is 63
+run "iface=enP2969s2,exception=af_xdp" "$long"
+expect "standby sub-device \"net_af_xdp_${long#net_},iface=eth1\": netdev eth1 does not exist" \
+	"longest port name: its AF_XDP devargs (102 bytes) are taken"
+run "iface=enP2969s2,exception=af_xdp,kernel_traffic=keep" "$long"
+if grep -q "without the XDP program" "$work/out"; then
+	echo "ok: (not checked: this build has no XDP program for kernel_traffic=keep)"
+else
+	expect "$long: standby sub-device: devargs \"net_af_xdp_${long#net_},.*\.\.\.\" are 128 bytes, DPDK's hot-plug takes at most 127: use a shorter port or device name" \
+		"devargs of 128 bytes (xdp_prog= added) refused, naming the sub-device"
+fi
+run "iface=enP2969s2,exception=af_xdp" "${long}lllllll"
+expect "standby sub-device \"net_af_xdp_${long#net_}l*\.\.\.\": device name of 70 characters, DPDK takes at most 63: use a shorter port or device name" \
+	"a sub-device name over 63 characters named as such"
 
 run "mac=00:0d:3a:03:16:48"
 expect "discovered netvsc pair eth2" "pair chosen by mac="

@@ -261,6 +261,17 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *plann
 	}
 	memset(&da, 0, sizeof(da));
 	ret = rte_devargs_parse(&da, devargs);
+	if (ret < 0 && strcspn(devargs, ",") >= RTE_DEV_NAME_MAX_LEN) {
+		/* A name the driver derives from a long port name, or the user's. */
+		snprintf(sub->why, sizeof(sub->why),
+			 "device name of %zu characters, DPDK takes at most %d",
+			 strcspn(devargs, ","), RTE_DEV_NAME_MAX_LEN - 1);
+		if (log)
+			rte_log(level, fo_logtype,
+				"net_failover %s: %s sub-device \"%.64s...\": %s: use a shorter port or device name\n",
+				priv->name, fo_sub_role(sub), planned, sub->why);
+		return ret;
+	}
 	if (ret < 0) {
 		snprintf(sub->why, sizeof(sub->why), "no bus or driver knows %s", planned);
 		if (log)
