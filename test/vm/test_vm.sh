@@ -203,13 +203,19 @@ crash_lines() {
 }
 
 # Run $1's figures and consoles of the first try, kept as try1.$1.* (read,
-# not judged: the figures are checked on the repeated run).
+# not judged: the figures are checked on the repeated run), and so are its
+# files in FO_VM_SAVE.
 keep_try1() {
 	local f
 	sed -i "s/^$1\./try1.$1./" "$VM_TMP/figures"
 	for f in "$VM_TMP/$1".*.console "$VM_TMP/$1.silent"; do
 		[ -e "$f" ] || continue
 		mv "$f" "$VM_TMP/try1.$(basename "$f")"
+	done
+	[ -n "${FO_VM_SAVE:-}" ] || return 0
+	for f in "$FO_VM_SAVE/$scenario.$1".*; do
+		[ -e "$f" ] || continue
+		mv "$f" "$FO_VM_SAVE/$scenario.try1.$1.${f##*/"$scenario.$1."}"
 	done
 }
 
