@@ -11,6 +11,9 @@
 # echo (the anchor), and print both side by side. The other scenarios run
 # the kernel's guest only when the driver's guest broke (see runs).
 # Exit 0 passed, 1 failed, 77 skipped (the reason printed).
+# Developer's knobs, never set by devtools/test.sh: FO_VM_REPORT_ONLY=1 (an
+# unmet criterion ends the test as a skip that says so, never as a pass),
+# FO_VM_APPEND, FO_VM_CPU, FO_VM_RATE, FO_VM_KEEP, FO_VM_SAVE (see the guide).
 set -euo pipefail
 . "$(dirname "$0")/vm_lib.sh"
 
