@@ -16,7 +16,12 @@ zero padding up to --size bytes.
 Switching: SIGUSR1 = move to the other interface, SIGUSR2 = back to the
 first; --switch-at T (repeatable) toggles at T seconds after the start;
 --switch-cmd CMD runs CMD (sh -c, asynchronously, FO_FROM/FO_TO set) at the
-instant of each switch, e.g. "ip link set hvf0 down".
+instant of each switch, e.g. "ip link set hvf0 down"; the summary has when
+it returned (cmd_done_seq, cmd_done_ms) and its exit status (cmd_rc).
+--after-cmd N: at least N frames go out after each switch command returned
+before the next switch and before the end; both wait for that (up to
+--after-cmd-max more seconds), so a slow command never leaves a window
+after it empty.
 
 --catch-up X: after a stall of the generator (a busy machine), the overdue
 frames go out at X times the rate rather than in one burst.
@@ -95,7 +100,11 @@ class Gen:
         cap = round(args.rate * args.duration)
         if args.count:
             cap = min(cap, args.count)
-        self.cap = cap = max(cap, 1)
+        self.target = cap = max(cap, 1)
+        # Room for what --after-cmd may add.
+        if args.after_cmd:
+            cap += round(args.rate * args.after_cmd_max)
+        self.cap = cap
         self.tx_ns = array("q", bytes(8 * cap))
         self.tx_if = bytearray(cap)
         self.rx_first_ns = array("q", bytes(8 * cap))
@@ -149,6 +158,13 @@ class Gen:
             self.children.append((subprocess.Popen(
                 ["sh", "-c", self.a.switch_cmd], env=env), ev))
 
+    def settled(self):
+        """--after-cmd: every switch command has returned and N frames
+        have gone out since."""
+        n = self.a.after_cmd
+        return all("cmd_done_seq" in ev and self.sent >= ev["cmd_done_seq"] + n
+                   for _, ev in self.children)
+
     def reap(self):
         """Notes the first frame sent after each switch command returned:
         until then the old state (e.g. an interface still up) may hold."""
@@ -156,6 +172,7 @@ class Gen:
             if "cmd_done_seq" in ev or c.poll() is None:
                 continue
             ev["cmd_done_seq"] = self.sent
+            ev["cmd_rc"] = c.returncode
             ev["cmd_done_ms"] = round(
                 (time.perf_counter_ns() - self.t0) / 1e6 -
                 ev["t_ns"] / 1e6, 3)
@@ -208,7 +225,9 @@ class Gen:
         pack = PAYLOAD.pack_into
         self.t0 = t0 = time.perf_counter_ns()
         # Hard bound whatever happens: sending plus grace plus a second.
-        stop = t0 + int((a.duration + a.grace + 1) * 1e9)
+        stop = t0 + int((a.duration + a.grace + 1 +
+                         (a.after_cmd_max if a.after_cmd else 0)) * 1e9)
+        over = False
         if a.ready:
             # Tell a waiting script the sockets are open (and when t0 is).
             with open(a.ready, "w") as f:
@@ -217,16 +236,24 @@ class Gen:
             now = time.perf_counter_ns()
             if now >= stop:
                 break
-            while timers and now - t0 >= timers[0] * 1e9:
+            self.reap()
+            while timers and now - t0 >= timers[0] * 1e9 and \
+                    (not a.after_cmd or self.settled()):
                 timers.pop(0)
                 self.switch("timer", None, now)
             while self.pending:
                 reason, target = self.pending.pop(0)
                 self.switch(reason, target, now)
-            self.reap()
-            if self.sent < self.cap:
+            # --after-cmd: go on past --duration while a switch is due or a
+            # command's frames are not all out.
+            hold = a.after_cmd and (timers or not self.settled())
+            limit = self.cap if hold else self.target
+            if not over and self.sent >= limit:
+                over = True
+                stop = min(stop, now + int(a.grace * 1e9))
+            if not over:
                 # Catch up to where the fixed rate says we should be.
-                due = min(int((now - t0) / period) + 1, self.cap)
+                due = min(int((now - t0) / period) + 1, limit)
                 # After a stall (a busy machine), --catch-up X sends what is
                 # overdue at X times the rate instead of in one burst, which
                 # would overflow the receiver's rings by itself.
@@ -252,7 +279,8 @@ class Gen:
                 nxt = t0 + self.sent * period
                 if paced:
                     nxt = now + CATCH_UP_BATCH * period / a.catch_up
-                if self.sent == self.cap:
+                if self.sent >= limit:
+                    over = True
                     stop = min(stop, now + int(a.grace * 1e9))
             else:
                 if self.done_early(now):
@@ -361,6 +389,7 @@ class Gen:
             "seq": sw["seq"],
             "cmd_done_seq": sw.get("cmd_done_seq"),
             "cmd_done_ms": sw.get("cmd_done_ms"),
+            "cmd_rc": sw.get("cmd_rc"),
             "first_echo_ms": first,
             "first_echo_new_send_ms": None if first_new is None else
             round((first_new - at) / 1e6, 3),
@@ -385,6 +414,11 @@ def main():
     p.add_argument("--size", type=int, default=MIN_FRAME)
     p.add_argument("--switch-at", type=float, action="append")
     p.add_argument("--switch-cmd")
+    p.add_argument("--after-cmd", type=int, default=0,
+                   help="frames sent after each switch command returned, "
+                   "before the next switch and the end (default 0: none)")
+    p.add_argument("--after-cmd-max", type=float, default=10.0,
+                   help="seconds --after-cmd may add to the run (default 10)")
     p.add_argument("--window", type=int, default=200,
                    help="ms either side of a switch in the timeline")
     p.add_argument("--catch-up", type=float, default=0.0,

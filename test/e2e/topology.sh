@@ -56,7 +56,9 @@ topo_up() {
 	TOPO_HOST=${prefix}h
 	TOPO_MAC=$(_topo_mac 00:0d:3a)
 	export TOPO_PREFIX TOPO_GUEST TOPO_HOST TOPO_MAC
-	ip netns add "$TOPO_GUEST" || return 1
+	# Status 2: the machine refuses a namespace (the caller may skip);
+	# 1: anything else.
+	ip netns add "$TOPO_GUEST" || return 2
 	ip netns add "$TOPO_HOST" || { topo_down; return 1; }
 	_topo_quiet "$TOPO_GUEST"
 	_topo_quiet "$TOPO_HOST"
