@@ -5,9 +5,11 @@
 # What the PMD changes in the kernel is put back, on close and on a crash.
 # Discovered pair (syn0 netvsc with the AF_XDP exception path, or the TAP
 # one with E2E_EXCEPTION=tap; vf0 via AF_PACKET).
-#   crash:       testpmd SIGKILLed: its guardian process removes the XDP
-#                program, or the tc redirect and the ingress qdisc; syn0's own kernel stack
-#                answers a ping from the host again (time printed, not judged).
+#   crash:       testpmd SIGKILLed: its guardian process (the only one, the
+#                standby's) removes the XDP program, or the tc redirect and
+#                the ingress qdisc, and logs it for testpmd's pid and syn0's
+#                ifindex; syn0's own kernel stack answers a ping from the
+#                host again (time printed, not judged).
 #   admin_down:  syn0 and vf0 start admin-down: the PMD brings them up,
 #                traffic flows on the VF and through the TAP; after
 #                "port close" they are down again and no guardian is left.
@@ -36,6 +38,7 @@ E2E_EAL_EXTRA="--log-level=pmd.net.failover:info"
 GUEST_IP=10.250.0.1
 HOST_IP=10.250.0.2
 
+# The normal end: passes unless a check failed.
 finish() {
 	e2e_stop_testpmd quiet
 	echo "--- PMD log (net_failover lines) ---"
@@ -43,6 +46,12 @@ finish() {
 		head -n 40 || true
 	e2e_result "$scenario: $1"
 	exit 0
+}
+
+# An end before the checks are done: always a failure.
+die() {
+	e2e_fail "$1"
+	finish "$1"
 }
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
@@ -81,7 +90,7 @@ start_interactive() {
 	# shellcheck disable=SC2034 # e2e_lib.sh's
 	E2E_TPMD_PID=$!
 	exec 7>"$E2E_TMP/stdin"
-	e2e_wait_log 0 'testpmd> ' 30 >/dev/null || finish "testpmd did not reach its prompt"
+	e2e_wait_log 0 'testpmd> ' 30 >/dev/null || die "testpmd did not reach its prompt"
 	cmd start
 	e2e_wait_log 0 'net_failover0: active path none -> primary' 5 >/dev/null ||
 		e2e_fail "no 'active path none -> primary' in the log"
@@ -105,12 +114,13 @@ keep_killed_log() {
 }
 
 check_guardian_line() {
-	local what=$1
-	if grep -qE "net_failover guardian: process [0-9]+ is gone: $what put back" \
+	local what=$1 pid=${2:-[0-9]+}
+	if grep -qE "net_failover guardian: process $pid is gone: $what put back" \
 		"$E2E_TMP/testpmd-killed.log"; then
 		echo "log: $(grep -E "net_failover guardian: .*$what" "$E2E_TMP/testpmd-killed.log" | head -n 1)"
 	else
-		e2e_fail "no 'net_failover guardian: ... $what put back' line in the killed testpmd's log"
+		grep -E 'net_failover guardian' "$E2E_TMP/testpmd-killed.log" || true
+		e2e_fail "no 'net_failover guardian: process $pid is gone: $what put back' line in the killed testpmd's log"
 	fi
 }
 
@@ -134,14 +144,21 @@ case "$scenario" in
 crash)
 	ip -n "$TOPO_GUEST" addr add "$GUEST_IP/24" dev syn0
 	ip -n "$TOPO_HOST" addr add "$HOST_IP/24" dev hsyn0
-	ping_syn0 || finish "precondition: syn0 does not answer a ping before testpmd runs"
+	ping_syn0 || die "precondition: syn0 does not answer a ping before testpmd runs"
 	topo_sysfs "$TREE"
-	e2e_start_testpmd "$VDEV" || finish "testpmd did not start"
+	e2e_start_testpmd "$VDEV" || die "testpmd did not start"
 	e2e_check_syn 1
 	pid=$(e2e_testpmd_pid)
 	mapfile -t g < <(guardians "$pid")
 	echo "guardian(s) of testpmd $pid: ${g[*]:-none}"
-	[ ${#g[@]} -eq 1 ] || finish "expected 1 guardian process (the standby's exception path), found ${#g[@]}"
+	[ ${#g[@]} -eq 1 ] || die "expected 1 guardian process (the standby's exception path), found ${#g[@]}"
+	syn_if=$(ip -n "$TOPO_GUEST" -o link show syn0 | cut -d: -f1)
+	if [ "$(e2e_syn_path)" = tap ]; then
+		tap_if=$(ip -n "$TOPO_GUEST" -o link show ft_failover0 | cut -d: -f1)
+		echo "syn0 ifindex $syn_if, ft_failover0 ifindex $tap_if"
+	else
+		echo "syn0 ifindex $syn_if: $(ip -n "$TOPO_GUEST" link show dev syn0 | grep -o 'prog/xdp id [0-9]*.*' || echo 'no XDP program')"
+	fi
 	fds=$(fd_targets "${g[0]}" | sort | paste -sd ' ' -)
 	echo "guardian ${g[0]}: fds $fds; process group $(ps -o pgid= -p "${g[0]}" | tr -d ' ') (testpmd's: $(ps -o pgid= -p "$pid" | tr -d ' '))"
 	# stderr (testpmd's log), its socket, the pidfd on testpmd: nothing else
@@ -155,7 +172,7 @@ crash)
 		e2e_fail "syn0's kernel stack answered while its traffic went to the port: the check below would prove nothing"
 	fi
 	t0=$(now_ms)
-	e2e_kill9_testpmd || finish "no testpmd to kill"
+	e2e_kill9_testpmd || die "no testpmd to kill"
 	t_dead=$(($(now_ms) - t0))
 	t_tc=
 	for _ in $(seq 500); do
@@ -176,13 +193,16 @@ crash)
 	e2e_check_syn 0
 	q=$(ip netns exec "$TOPO_GUEST" tc qdisc show dev syn0 ingress)
 	[ -z "$q" ] || e2e_fail "ingress qdisc left on syn0: $q"
+	# The guardian of this testpmd undid this syn0's path: not the kernel
+	# (the restart scenario shows both stay when the guardian dies too).
 	if [ "$(e2e_syn_path)" = tap ]; then
-		check_guardian_line 'tc redirect between ifindex [0-9]+ and [0-9]+'
-	elif grep -qE "net_failover guardian: process [0-9]+ is gone: the XDP program on ifindex [0-9]+ removed" \
+		check_guardian_line "tc redirect between ifindex $syn_if and $tap_if" "$pid"
+	elif grep -qE "net_failover guardian: process $pid is gone: the XDP program on ifindex $syn_if removed" \
 		"$E2E_TMP/testpmd-killed.log"; then
 		echo "log: $(grep -E 'net_failover guardian: .*XDP' "$E2E_TMP/testpmd-killed.log" | head -n 1)"
 	else
-		e2e_fail "no 'net_failover guardian: ... the XDP program on ifindex N removed' line in the killed testpmd's log"
+		grep -E 'net_failover guardian' "$E2E_TMP/testpmd-killed.log" || true
+		e2e_fail "no 'net_failover guardian: process $pid is gone: the XDP program on ifindex $syn_if removed' line in the killed testpmd's log"
 	fi
 	check_guardian_gone "${g[0]}"
 	finish "SIGKILL: the guardian removed the $(e2e_syn_path) path, syn0 answers again"
@@ -192,7 +212,7 @@ keep)
 	ip -n "$TOPO_HOST" addr add "$HOST_IP/24" dev hsyn0
 	topo_sysfs "$TREE"
 	VDEV="$VDEV,kernel_traffic=keep"
-	e2e_start_testpmd "$VDEV" || finish "testpmd did not start"
+	e2e_start_testpmd "$VDEV" || die "testpmd did not start"
 	if grep -q "this build has none" "$E2E_TMP/testpmd.log"; then
 		e2e_skip "this build has no XDP program for kernel_traffic=keep (clang or libbpf-dev missing)"
 	fi
@@ -203,9 +223,11 @@ keep)
 	case $prog in *fo_xdp_keep*) ;; *) e2e_fail "syn0 does not run the keep program fo_xdp_keep ($prog)" ;; esac
 	ping_syn0 || e2e_fail "syn0's kernel stack did not answer a ping with kernel_traffic=keep"
 	e2e_phase loss --ifaces hvf0,hsyn0 --rate 10000 --duration 1.5 \
-		--switch-at 0.5 --switch-cmd 'ip link set hvf0 down' || finish "pktgen failed"
+		--switch-at 0.5 --switch-cmd "ip link set hvf0 down && $(e2e_wait_path_cmd standby)" \
+		--after-cmd 5000 || die "pktgen failed"
 	e2e_pktgen_report loss
-	e2e_check_window "via the AF_XDP path after the event+100ms" "$(e2e_seq_after_cmd 0 100)" end hsyn0 950
+	e2e_check_switch_cmd 0
+	e2e_check_window "via the AF_XDP path once telemetry showed standby" "$(e2e_seq_switch_done 0)" end hsyn0 990
 	ping_syn0 || e2e_fail "syn0's kernel stack did not answer a ping while the port carried traffic on syn0"
 	e2e_stop_testpmd
 	e2e_check_syn 0
@@ -232,7 +254,7 @@ admin_down | crash_admin)
 		sleep 0.05
 	done
 	if [ "$scenario" = crash_admin ]; then
-		e2e_kill9_testpmd || finish "no testpmd to kill"
+		e2e_kill9_testpmd || die "no testpmd to kill"
 		for _ in $(seq 100); do
 			admin_up syn0 || admin_up vf0 || break
 			sleep 0.05
@@ -250,14 +272,16 @@ admin_down | crash_admin)
 		e2e_check_syn 0
 		finish "SIGKILL: the guardians set syn0 and vf0 admin-down again"
 	fi
-	e2e_phase steady --ifaces hvf0,hsyn0 --rate 10000 --duration 1 || finish "pktgen failed"
+	e2e_phase steady --ifaces hvf0,hsyn0 --rate 10000 --duration 1 || die "pktgen failed"
 	e2e_pktgen_report steady
 	e2e_check_window steady 0 end hvf0 990
 	mark=$(e2e_log_mark)
 	e2e_phase loss --ifaces hvf0,hsyn0 --rate 10000 --duration 1.5 \
-		--switch-at 0.5 --switch-cmd 'ip link set hvf0 down' || finish "pktgen failed"
+		--switch-at 0.5 --switch-cmd "ip link set hvf0 down && $(e2e_wait_path_cmd standby)" \
+		--after-cmd 5000 || die "pktgen failed"
 	e2e_pktgen_report loss
-	e2e_check_window "via the $(e2e_syn_path) path after the event+100ms" "$(e2e_seq_after_cmd 0 100)" end hsyn0 950
+	e2e_check_switch_cmd 0
+	e2e_check_window "via the $(e2e_syn_path) path once telemetry showed standby" "$(e2e_seq_switch_done 0)" end hsyn0 990
 	mark=$(e2e_log_mark)
 	cmd stop
 	cmd "port stop all"
