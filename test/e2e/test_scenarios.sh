@@ -7,22 +7,25 @@
 # path, or with E2E_EXCEPTION=tap the TAP ft_failover0 + tc redirect; vf0 =
 # its VF, af_packet). Each asserts the
 # echoes, the interface of the host namespace they came back on, and the
-# PMD's "active path" log lines. Usage:
+# PMD's "active path" log lines, and the exception path telemetry names
+# (/failover/status: exception mode, path, kernel_traffic). Usage:
 #   test_scenarios.sh PATH/librte_net_failover.so SCENARIO
 # SCENARIO: vf_loss vf_return vf_recreated late_vf flaps both_down restart
 #
 # "Host takes the VF away" = hvf0 goes down and pktgen moves to hsyn0 at the
-# same instant (pktgen --switch-at/--switch-cmd). Counts, not timings, are
-# asserted: >= 99% echoed in steady phases, >= 95% of the frames sent from
-# 100 ms after the switch command (the kernel event) returned on; times are
-# printed for the record only.
+# same instant (pktgen --switch-at/--switch-cmd); the switch command returns
+# once telemetry shows the new active path (a 5 s liveness deadline), and
+# pktgen sends at least AFTER frames after it (--after-cmd). Counts,
+# not timings, are asserted: >= 99% echoed in steady phases and of the
+# frames sent after the switch command returned, with no allowance in time;
+# times are printed for the record only.
 set -euo pipefail
 . "$(dirname "$0")/e2e_lib.sh"
 
 RATE=10000
 STEADY_PM=990   # ‰ echoed on the expected interface, steady state
-SWITCH_PM=950   # ‰ echoed on the new interface from 100 ms after a switch
-SETTLE_MS=100
+SWITCH_PM=990   # ‰ echoed on the new interface once telemetry shows the switch
+AFTER=$((RATE / 2)) # frames sent after a switch command returned, at least
 
 scenario=${2:-}
 case "$scenario" in
@@ -93,19 +96,29 @@ tree_and_start() {
 	e2e_expect_switch 0 none primary 3 || true
 }
 
+# The exception path this run asks for is the one telemetry names.
+check_exception() {
+	e2e_check_exception_telemetry "${E2E_EXCEPTION:-auto} $(e2e_syn_path) take"
+}
+
+# pktgen --switch-cmd: the VF's peer down (to hsyn0) or up (back to hvf0),
+# done once telemetry shows the path that follows.
+VF_CMD="if [ \"\$FO_TO\" = hsyn0 ]; then ip link set hvf0 down && $(e2e_wait_path_cmd standby); else ip link set hvf0 up && $(e2e_wait_path_cmd primary); fi"
+
 case "$scenario" in
 vf_loss)
 	# 2. Host takes the VF away: hvf0 down and pktgen to hsyn0 at T = 1 s.
 	tree_and_start
-	e2e_check_exception_telemetry "${E2E_EXCEPTION:-auto} $(e2e_syn_path) take"
+	check_exception
 	mark=$(e2e_log_mark)
 	e2e_phase loss --ifaces hvf0,hsyn0 --rate $RATE --duration 2 \
-		--switch-at 1 --switch-cmd 'ip link set hvf0 down' || finish "pktgen failed"
+		--switch-at 1 --switch-cmd "$VF_CMD" --after-cmd $AFTER || finish "pktgen failed"
 	e2e_pktgen_report loss
 	e2e_switch_report 0
+	e2e_check_switch_cmd 0
 	sw=$(e2e_get 'd["switches"][0]["seq"]')
 	e2e_check_window "before the switch" 0 "$sw" hvf0 $STEADY_PM
-	e2e_check_window "after the event+${SETTLE_MS}ms" "$(e2e_seq_after_cmd 0 $SETTLE_MS)" end hsyn0 $SWITCH_PM
+	e2e_check_window "once telemetry showed standby" "$(e2e_seq_switch_done 0)" end hsyn0 $SWITCH_PM
 	e2e_expect_switch "$mark" primary standby 2 || true
 	[ "$(e2e_active_path)" = standby ] || e2e_fail "active path at the end is '$(e2e_active_path)', expected standby"
 	finish "hvf0 down, traffic moves to hsyn0 through the $(e2e_syn_path) exception path"
@@ -113,26 +126,29 @@ vf_loss)
 vf_return)
 	# 3. VF away at 1 s (as vf_loss), back at 2 s: hvf0 up, pktgen to hvf0.
 	tree_and_start
+	check_exception
 	mark=$(e2e_log_mark)
 	e2e_phase return --ifaces hvf0,hsyn0 --rate $RATE --duration 3 \
-		--switch-at 1 --switch-at 2 \
-		--switch-cmd 'if [ "$FO_TO" = hsyn0 ]; then ip link set hvf0 down; else ip link set hvf0 up; fi' ||
-		finish "pktgen failed"
+		--switch-at 1 --switch-at 2 --switch-cmd "$VF_CMD" --after-cmd $AFTER || finish "pktgen failed"
 	e2e_pktgen_report return
 	e2e_switch_report 0
 	e2e_switch_report 1
+	e2e_check_switch_cmd 0
+	e2e_check_switch_cmd 1
 	sw1=$(e2e_get 'd["switches"][1]["seq"]')
-	e2e_check_window "setup: VF away" "$(e2e_seq_after_cmd 0 $SETTLE_MS)" "$sw1" hsyn0 $SWITCH_PM
-	e2e_check_window "VF back, after the event+${SETTLE_MS}ms" "$(e2e_seq_after_cmd 1 $SETTLE_MS)" end hvf0 $SWITCH_PM
+	e2e_check_window "setup: VF away, once telemetry showed standby" "$(e2e_seq_switch_done 0)" "$sw1" hsyn0 $SWITCH_PM
+	e2e_check_window "VF back, once telemetry showed primary" "$(e2e_seq_switch_done 1)" end hvf0 $SWITCH_PM
 	if e2e_expect_switch "$mark" primary standby 1; then
 		e2e_expect_switch "$E2E_MATCH_LINE" standby primary 2 || true
 	fi
 	[ "$(e2e_active_path)" = primary ] || e2e_fail "active path at the end is '$(e2e_active_path)', expected primary"
+	check_exception
 	finish "hvf0 up again, traffic back on hvf0"
 	;;
 vf_recreated)
 	# 4. vf0 deleted (hvf0 goes with it), then back as eth9 renamed vf0.
 	tree_and_start
+	check_exception
 	steady before hvf0,hsyn0 hvf0 0.5
 	mark=$(e2e_log_mark)
 	topo_vf_del vf0
@@ -144,6 +160,7 @@ vf_recreated)
 	vf_hotplug
 	steady vf-back hvf0,hsyn0 hvf0 1
 	[ "$(e2e_active_path)" = primary ] || e2e_fail "active path at the end is '$(e2e_active_path)', expected primary"
+	check_exception
 	finish "vf0 deleted, re-created as eth9 and renamed: re-attached, traffic back on the VF"
 	;;
 late_vf)
@@ -152,15 +169,19 @@ late_vf)
 	topo_vf_del vf0
 	start
 	e2e_expect_switch 0 none standby 3 || true
+	check_exception
 	steady no-vf hsyn0,lo hsyn0 1
 	vf_hotplug
-	# pktgen moves from hsyn0 to hvf0 at 0.5 s.
-	e2e_phase arrive --ifaces hsyn0,hvf0 --rate $RATE --duration 1.5 --switch-at 0.5 ||
-		finish "pktgen failed"
+	# pktgen moves from hsyn0 to hvf0 at 0.5 s; the VF is the active path
+	# already (the command only confirms it).
+	e2e_phase arrive --ifaces hsyn0,hvf0 --rate $RATE --duration 1.5 --switch-at 0.5 \
+		--switch-cmd "$(e2e_wait_path_cmd primary)" --after-cmd $AFTER || finish "pktgen failed"
 	e2e_pktgen_report arrive
 	e2e_switch_report 0
-	e2e_check_window "after the move to hvf0 +${SETTLE_MS}ms" "$(e2e_seq_after_switch 0 $SETTLE_MS)" end hvf0 $SWITCH_PM
+	e2e_check_switch_cmd 0
+	e2e_check_window "after the move to hvf0" "$(e2e_seq_switch_done 0)" end hvf0 $SWITCH_PM
 	[ "$(e2e_active_path)" = primary ] || e2e_fail "active path at the end is '$(e2e_active_path)', expected primary"
+	check_exception
 	finish "started without the VF, traffic on hsyn0, then the VF arrived and took the traffic"
 	;;
 flaps)
@@ -203,22 +224,22 @@ both_down)
 	# 7. hvf0 and hsyn0 down at 1 s (pktgen to hsyn0), both up at 2 s
 	# (pktgen back to hvf0).
 	tree_and_start
+	check_exception
 	mark=$(e2e_log_mark)
 	e2e_phase both --ifaces hvf0,hsyn0 --rate $RATE --duration 3 \
 		--switch-at 1 --switch-at 2 \
-		--switch-cmd 'if [ "$FO_TO" = hsyn0 ]; then ip link set hvf0 down; ip link set hsyn0 down; else ip link set hsyn0 up; ip link set hvf0 up; fi' ||
-		finish "pktgen failed"
+		--switch-cmd "if [ \"\$FO_TO\" = hsyn0 ]; then ip link set hvf0 down; ip link set hsyn0 down; else ip link set hsyn0 up; ip link set hvf0 up && $(e2e_wait_path_cmd primary); fi" \
+		--after-cmd $AFTER || finish "pktgen failed"
 	e2e_pktgen_report both
 	e2e_switch_report 1
+	e2e_check_switch_cmd 0
+	e2e_check_switch_cmd 1
 	sw1=$(e2e_get 'd["switches"][1]["seq"]')
 	e2e_check_window "before" 0 "$(e2e_get 'd["switches"][0]["seq"]')" hvf0 $STEADY_PM
-	# Windows from when the links were set ('ip link set' can take 100 ms
-	# or more on a busy machine; until then pktgen's sends fail or the old
-	# state holds).
-	echo "both links down $(e2e_get 'd["switches"][0]["cmd_done_ms"]') ms after switch 0," \
-		"both up $(e2e_get 'd["switches"][1]["cmd_done_ms"]') ms after switch 1"
-	e2e_check_window_silent "both down" "$(e2e_seq_after_cmd 0 0)" "$sw1"
-	e2e_check_window "both back, after links up+${SETTLE_MS}ms" "$(e2e_seq_after_cmd 1 $SETTLE_MS)" end hvf0 $SWITCH_PM
+	# Windows from when the commands returned: both links set down, and
+	# both up again with telemetry showing primary.
+	e2e_check_window_silent "both down" "$(e2e_seq_switch_done 0)" "$sw1"
+	e2e_check_window "both back, once telemetry showed primary" "$(e2e_seq_switch_done 1)" end hvf0 $SWITCH_PM
 	changes=$(e2e_path_changes "$mark" | paste -sd, -)
 	echo "path changes: $changes"
 	case ",$changes," in
@@ -226,6 +247,7 @@ both_down)
 	*) e2e_fail "expected the path to leave primary and come back to it; path changes: '$changes'" ;;
 	esac
 	[ "$(e2e_active_path)" = primary ] || e2e_fail "active path at the end is '$(e2e_active_path)', expected primary"
+	check_exception
 	finish "both paths down (no echoes), both back: echoes on hvf0"
 	;;
 restart)
@@ -262,10 +284,11 @@ restart)
 	# The exception path is live: the VF away, traffic through syn0's path.
 	mark=$(e2e_log_mark)
 	e2e_phase loss --ifaces hvf0,hsyn0 --rate $RATE --duration 1.5 \
-		--switch-at 0.5 --switch-cmd 'ip link set hvf0 down' || finish "pktgen failed"
+		--switch-at 0.5 --switch-cmd "$VF_CMD" --after-cmd $AFTER || finish "pktgen failed"
 	e2e_pktgen_report loss
 	e2e_switch_report 0
-	e2e_check_window "via hsyn0 after the event+${SETTLE_MS}ms" "$(e2e_seq_after_cmd 0 $SETTLE_MS)" end hsyn0 $SWITCH_PM
+	e2e_check_switch_cmd 0
+	e2e_check_window "via hsyn0 once telemetry showed standby" "$(e2e_seq_switch_done 0)" end hsyn0 $SWITCH_PM
 	e2e_expect_switch "$mark" primary standby 2 || true
 	e2e_stop_testpmd
 	e2e_check_syn 0
