@@ -10,8 +10,13 @@
 # and flows fo0 <-> out0. pktgen in the host namespace sends to the guest MAC
 # on hvf0 (or hsyn0); frames go fo0 -> out0 -> bounce -> out0 -> fo0 and
 # come back on the active path. Checked: forwarding, VF away and back under
-# traffic, del-port then re-add, a vswitchd restart, no error line in the
-# vswitchd log, statistics, and nothing left behind (tc rules, processes).
+# traffic (the switch command returns once telemetry shows the new path;
+# >= 99 % of the frames sent after it echoed), del-port then re-add, a
+# vswitchd restart, no error line in the vswitchd log, the exception path
+# telemetry names (and what it puts on syn0), statistics (OVS's rx_packets
+# and the standby's rx_packets xstat grow by what the churn run echoed), and
+# nothing left behind (tc rules, XDP program, TAP, guardian processes) after
+# del-port and after vswitchd exits.
 #
 #   test_ovs.sh PATH/librte_net_failover.so discovered|explicit
 set -euo pipefail
@@ -31,8 +36,7 @@ SCHEMA=/usr/share/openvswitch/vswitch.ovsschema
 [ -f "$SCHEMA" ] || e2e_skip "no $SCHEMA"
 
 RATE=5000
-SWITCH_PM=950
-SETTLE_MS=100
+PM=990          # ‰ echoed on the expected interface (steady, after a switch)
 OVS_DIR=
 DB_PID=
 VS_PID=
@@ -77,6 +81,8 @@ vsctl() { ovs-vsctl --db="unix:$OVS_DIR/db.sock" --timeout=20 "$@"; }
 
 e2e_init "${1:-}"
 trap ovs_cleanup EXIT
+# The failover port's state from vswitchd's telemetry socket.
+E2E_TELEMETRY=/var/run/dpdk/ovs-$$/dpdk_telemetry.v2
 OVS_DIR=$E2E_TMP/ovs
 mkdir -p "$OVS_DIR"
 # e2e_result shows the tail of "testpmd.log" on failure: here, vswitchd's log.
@@ -167,15 +173,71 @@ wait_fo0_up() {
 	case $err in '' | '[]') ;; *) e2e_fail "$label: fo0 has error $err" ;; esac
 }
 
-# Steady traffic through the VF: >= 95 % echoed on hvf0 after a warm-up of
-# 0.5 s (reported, not judged): on a loaded machine OVS drops the first
-# 50-100 ms of a new flow while it sets up its datapath flows.
+# Steady traffic through the VF: >= 99 % echoed on hvf0. A warm-up run
+# first (reported; it must echo something): OVS drops the first frames of a
+# new flow while it sets up its datapath flows.
 steady() {
-	local label=$1 warm=$((RATE / 2))
-	e2e_phase "$label" --ifaces hvf0,hsyn0 --rate $RATE --duration 1.5 || e2e_fail "$label: pktgen failed"
+	local label=$1
+	e2e_phase "$label-warm-up" --ifaces hvf0,hsyn0 --rate $RATE --duration 0.5 ||
+		e2e_fail "$label: warm-up pktgen failed"
+	e2e_pktgen_report "$label-warm-up"
+	[ "$(e2e_get 'd["echoed"]')" -gt 0 ] || e2e_fail "$label: nothing echoed in the warm-up run"
+	e2e_phase "$label" --ifaces hvf0,hsyn0 --rate $RATE --duration 1 || e2e_fail "$label: pktgen failed"
 	e2e_pktgen_report "$label"
-	e2e_check_window "$label: warm-up" 0 $warm hvf0 0
-	e2e_check_window "$label" $warm end hvf0 $SWITCH_PM
+	e2e_check_window "$label" 0 end hvf0 $PM
+}
+
+# Guardian processes (comm fo-guard) that vswitchd forked, zombies included.
+vs_guardians() {
+	pgrep -P "$VS_PID" -x fo-guard 2>/dev/null | paste -sd ' ' - || true
+}
+
+# Guardian processes anywhere in the guest namespace (whoever their parent).
+ns_guardians() {
+	local p
+	for p in $(ip netns pids "$TOPO_GUEST" 2>/dev/null); do
+		if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = fo-guard ]; then echo "$p"; fi
+	done | paste -sd ' ' -
+}
+
+# The exception path telemetry names for fo0, checked against syn0: the
+# discovered pair takes AF_XDP, or the TAP path with the logged reason (a
+# veth has fewer channels than OVS's Tx queues); explicit sub-devices none.
+check_exception() {
+	local label=$1 got
+	got=$(e2e_exception_telemetry)
+	echo "$label: telemetry exception (mode path kernel_traffic): $got"
+	if [ "$mode" = explicit ]; then
+		[ "$got" = "- - -" ] || e2e_fail "$label: telemetry names exception path '$got' with explicit sub-devices"
+		e2e_check_syn 0
+		return 0
+	fi
+	case $got in
+	"auto af_xdp take")
+		e2e_check_syn 1 ;;
+	"auto tap take")
+		E2E_EXCEPTION=tap e2e_check_syn 1
+		if grep -q 'AF_XDP on syn0 not used (.*): TAP exception path instead' "$OVS_DIR/ovs-vswitchd.log"; then
+			echo "log: $(grep -o 'AF_XDP on syn0 not used (.*): TAP exception path instead' "$OVS_DIR/ovs-vswitchd.log" | tail -n 1)"
+		else
+			e2e_fail "$label: the TAP path with no 'AF_XDP on syn0 not used (...)' line in the vswitchd log"
+		fi ;;
+	*)
+		e2e_fail "$label: telemetry exception is '$got', expected 'auto af_xdp take' or 'auto tap take'" ;;
+	esac
+}
+
+# Nothing of the port left in the kernel: no tc redirect, XDP program or TAP
+# on syn0 (e2e_check_syn 0 looks for all three).
+check_nothing_left() {
+	echo "$1:"
+	E2E_EXCEPTION= e2e_check_syn 0
+}
+
+# rx packets OVS reads for fo0 (OpenFlow port 1) now, not the statistics
+# column, which OVS writes every 5 s.
+fo0_rx_packets() {
+	ovs-ofctl dump-ports br0 1 | sed -n 's/.*rx pkts=\([0-9]*\).*/\1/p'
 }
 
 ovs_start_vswitchd
@@ -184,42 +246,60 @@ vsctl add-port br0 out0 -- set Interface out0 ofport_request=2
 add_fo0
 wait_fo0_up "added"
 echo "fo0: $(vsctl get Interface fo0 status)"
+check_exception "added"
+guards=$(vs_guardians)
+echo "guardian(s) of ovs-vswitchd $VS_PID: ${guards:-none}"
+if [ "$mode" = discovered ] && [ -z "$guards" ]; then
+	e2e_fail "no guardian process with the discovered pair's exception path (the checks for one left behind would prove nothing)"
+fi
 steady steady
 
-# VF away and back under traffic; OVS must see no link flap of fo0.
+# VF away and back under traffic; OVS must see no link flap of fo0. Each
+# switch command returns once telemetry shows the path that follows.
+rx0=$(fo0_rx_packets)
+sb0=$(e2e_telemetry xstat standby_rx_packets) || sb0=
 e2e_phase churn --ifaces hvf0,hsyn0 --rate $RATE --duration 3 \
 	--switch-at 1 --switch-at 2 \
-	--switch-cmd 'if [ "$FO_TO" = hsyn0 ]; then ip link set hvf0 down; else ip link set hvf0 up; fi' ||
+	--switch-cmd "if [ \"\$FO_TO\" = hsyn0 ]; then ip link set hvf0 down && $(e2e_wait_path_cmd standby); else ip link set hvf0 up && $(e2e_wait_path_cmd primary); fi" \
+	--after-cmd $((RATE / 2)) ||
 	e2e_fail "churn: pktgen failed"
 e2e_pktgen_report churn
 e2e_switch_report 0
 e2e_switch_report 1
+e2e_check_switch_cmd 0
+e2e_check_switch_cmd 1
+sw0=$(e2e_get 'd["switches"][0]["seq"]')
 sw1=$(e2e_get 'd["switches"][1]["seq"]')
-e2e_check_window "VF away" "$(e2e_seq_after_cmd 0 $SETTLE_MS)" "$sw1" hsyn0 $SWITCH_PM
-e2e_check_window "VF back" "$(e2e_seq_after_cmd 1 $SETTLE_MS)" end hvf0 $SWITCH_PM
+e2e_check_window "VF away, once telemetry showed standby" "$(e2e_seq_switch_done 0)" "$sw1" hsyn0 $PM
+e2e_check_window "VF back, once telemetry showed primary" "$(e2e_seq_switch_done 1)" end hvf0 $PM
 resets=$(vsctl get Interface fo0 link_resets)
 echo "fo0 link_resets after the churn: $resets"
 [ "$resets" -eq 0 ] || e2e_fail "fo0 link went down $resets time(s) in OVS while the VF came and went"
 
-# Statistics: what OVS counted on fo0 covers what the generator sent.
-# OVS writes the statistics column every 5 s (stats-update-interval, at
-# least 5000 ms): a read right after the traffic may predate its end, so
-# wait for the next update (up to 12 s).
-sent=$(e2e_get 'd["sent"]')
-for _ in $(seq 120); do
-	stats=$(vsctl get Interface fo0 statistics)
-	rxp=$(echo "$stats" | tr -d '{} ' | tr ',' '\n' | sed -n 's/^rx_packets=//p')
-	[ -n "$rxp" ] && [ "$rxp" -ge $((sent * SWITCH_PM / 1000)) ] && break
-	sleep 0.1
-done
-echo "fo0 statistics: $stats"
-[ -n "$rxp" ] && [ "$rxp" -ge $((sent * SWITCH_PM / 1000)) ] ||
-	e2e_fail "fo0 rx_packets ${rxp:-?} after $sent frames of the last run alone"
+# Statistics across the churn run: OVS's rx_packets of fo0 grew by at least
+# the frames echoed (each came in through fo0), and the standby's
+# rx_packets xstat by at least the echoed frames sent on hsyn0 (they can
+# only have come in through syn0).
+rx1=$(fo0_rx_packets)
+sb1=$(e2e_telemetry xstat standby_rx_packets) || sb1=
+echoed=$(e2e_get 'd["echoed"]')
+read -r n e0 e1 _ < <(e2e_window "$sw0" "$sw1")
+via_syn=$((e0 + e1))
+echo "fo0 statistics: rx_packets $rx0 -> $rx1 (+$((${rx1:-0} - ${rx0:-0}))) for $echoed frames echoed;" \
+	"standby_rx_packets $sb0 -> $sb1 for $via_syn echoed of the $n sent on hsyn0"
+if [ -z "$rx0" ] || [ -z "$rx1" ] || [ $((rx1 - rx0)) -lt "$echoed" ]; then
+	e2e_fail "fo0 rx_packets grew by $((${rx1:-0} - ${rx0:-0})) ($rx0 -> $rx1) in the churn run, which echoed $echoed frames"
+fi
+if [ -z "$sb0" ] || [ -z "$sb1" ] || [ "$via_syn" -eq 0 ] || [ $((sb1 - sb0)) -lt "$via_syn" ]; then
+	e2e_fail "standby_rx_packets went from '$sb0' to '$sb1' in the churn run, which echoed $via_syn frames sent on hsyn0"
+fi
 
-# del-port, then the same port again.
+# del-port: the port is closed, what it put in the kernel is gone and its
+# guardian was ended (and reaped) by the PMD; then the same port again.
 vsctl del-port br0 fo0
-ip netns exec "$TOPO_GUEST" tc filter show dev syn0 ingress | grep -q mirred &&
-	e2e_fail "a tc redirect is left on syn0 after del-port"
+check_nothing_left "after del-port"
+guards=$(vs_guardians)
+[ -z "$guards" ] || e2e_fail "guardian(s) of ovs-vswitchd left after del-port: $guards ($(ps -o pid=,stat=,comm= -p "${guards// /,}" | paste -sd ';' -))"
 add_fo0
 wait_fo0_up "re-added"
 steady readded
@@ -229,6 +309,7 @@ ovs_stop_vswitchd
 ovs_start_vswitchd
 add_flows
 wait_fo0_up "after restart"
+check_exception "after restart"
 steady restarted
 
 ovs_stop_vswitchd
@@ -246,8 +327,16 @@ if [ -n "$errs" ]; then
 	head -n 20 <<<"$errs"
 	e2e_fail "$(wc -l <<<"$errs") error line(s) in the ovs-vswitchd log"
 fi
-left=$(ip netns exec "$TOPO_GUEST" tc filter show dev syn0 ingress 2>/dev/null | grep -c mirred || true)
-[ "$left" -eq 0 ] || e2e_fail "$left tc redirect(s) left on syn0 after vswitchd exited"
+check_nothing_left "after vswitchd exited"
+# No guardian in the namespace: ended by the PMD on close, or by itself once
+# vswitchd was gone (5 s: a liveness deadline).
+for _ in $(seq 50); do
+	guards=$(ns_guardians)
+	[ -z "$guards" ] && break
+	sleep 0.1
+done
+echo "guardian processes in $TOPO_GUEST after vswitchd exited: ${guards:-none}"
+[ -z "$guards" ] || e2e_fail "guardian process(es) $guards left 5 s after vswitchd exited"
 # The PMD's own TAPs (ft_*); br0 and ovs-netdev are OVS's and stay.
 taps=$(ip -n "$TOPO_GUEST" -o link show 2>/dev/null | grep -c ': ft_' || true)
 [ "$taps" -eq 0 ] || e2e_fail "$taps TAP netdev(s) of the PMD left in the guest after vswitchd exited"
