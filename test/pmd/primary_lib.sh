@@ -5,8 +5,10 @@
 # A forwarding testpmd as the primary process of the multi-process tests,
 # sourced. primary_init NAME reserves hugepages (hugepages_lib.sh) and
 # registers the cleanup; primary_start SO VDEV starts testpmd (io forwarding)
-# with its commands on fd 3; primary_quit stops it and sets PRIMARY_RC, and
-# primary_bye tells whether it said goodbye. Sets work, prefix and fail.
+# with its commands on fd 3 (SO empty: no plugin loaded); primary_quit stops
+# it and sets PRIMARY_RC, and primary_bye tells whether it said goodbye; after
+# primary_quit, primary_start may start another one (its output replaces
+# $work/primary). Sets work, prefix and fail.
 . "$(dirname "${BASH_SOURCE[0]}")/hugepages_lib.sh"
 tp=""
 
@@ -30,8 +32,9 @@ primary_init() {
 
 primary_start() {
 	local so=$1 vdev=$2
+	rm -f "$work/in"
 	mkfifo "$work/in"
-	stdbuf -oL dpdk-testpmd -l 0,1 -m 256 --no-pci --file-prefix "$prefix" -d "$so" \
+	stdbuf -oL dpdk-testpmd -l 0,1 -m 256 --no-pci --file-prefix "$prefix" ${so:+-d "$so"} \
 		--vdev "$vdev" --log-level=lib.eal:warning -- -i --total-num-mbufs=2048 \
 		<"$work/in" >"$work/primary" 2>&1 &
 	tp=$!
