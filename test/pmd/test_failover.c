@@ -427,17 +427,50 @@ path_xstat(const char *name)
 	return value;
 }
 
+/* The port's xstat names, in order, as rte_eth_xstats_get_names gives them. */
+static struct rte_eth_xstat_name *
+xstat_names(int *n)
+{
+	struct rte_eth_xstat_name *names;
+	int cnt = rte_eth_xstats_get_names(fo_port, NULL, 0);
+
+	CHECK(cnt > 0, "xstat count: %d", cnt);
+	names = calloc(cnt, sizeof(*names));
+	CHECK(names != NULL, "calloc");
+	CHECK(rte_eth_xstats_get_names(fo_port, names, cnt) == cnt, "xstat names");
+	*n = cnt;
+	return names;
+}
+
+/* The port's xstat names now are before's, the same ones in the same order. */
+static void
+same_xstat_names(const struct rte_eth_xstat_name *before, int n, const char *when)
+{
+	struct rte_eth_xstat_name *now;
+	int m, i;
+
+	now = xstat_names(&m);
+	CHECK(m == n, "%s: %d xstats, %d before", when, m, n);
+	for (i = 0; i < n; i++)
+		CHECK(strcmp(now[i].name, before[i].name) == 0, "%s: xstat %d is %s, was %s", when,
+		      i, now[i].name, before[i].name);
+	free(now);
+}
+
 /*
  * Removal while an lcore forwards: by rte_dev_remove (someone else removes
  * the device) or by an RMV event (the PMD announces a hot-unplug). Traffic
- * continues on the standby, counters never go backwards, the primary comes
- * back, and no mbuf is lost.
+ * continues on the standby, counters never go backwards, the xstat names
+ * stay the same (rte_dev_remove), the primary comes back, and no mbuf is
+ * lost.
  */
 static void
 case_remove(bool by_event)
 {
 	struct rte_eth_stats last = {0};
+	struct rte_eth_xstat_name *names = NULL;
 	struct rte_eth_dev_info info;
+	int nb_names = 0;
 	uint16_t pport;
 	uint64_t standby_rx, primary_tx;
 	unsigned int worker = rte_get_next_lcore(-1, 1, 0);
@@ -463,8 +496,11 @@ case_remove(bool by_event)
 				   status().primary.attach_count >= 2,
 			   2);
 	} else {
+		names = xstat_names(&nb_names);
 		CHECK(rte_eth_dev_info_get(pport, &info) == 0, "info");
 		CHECK(rte_dev_remove(info.device) == 0, "remove the primary");
+		/* Its port released by someone else: gone for the application. */
+		same_xstat_names(names, nb_names, "with the primary removed");
 	}
 	if (by_event) {
 		CHECK(status().primary.attach_count == 2, "detached and attached again");
@@ -479,6 +515,10 @@ case_remove(bool by_event)
 	}
 	CHECK(status().primary.present && status().primary.attach_count == 2, "primary back");
 	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "on the primary again");
+	if (names != NULL) {
+		same_xstat_names(names, nb_names, "with the primary back");
+		free(names);
+	}
 	primary_tx = path_xstat("primary_tx_packets");
 	watch_stats(&last, 50);
 	CHECK(path_xstat("primary_tx_packets") > primary_tx, "forwarding on the primary again");

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # dpdk-testpmd (Debian's) forwards through net_failover0 loaded with -d:
-# every packet received is sent, both sub-devices stay hidden, and the
-# xstat names are the same before and after the primary goes away.
+# every packet received is sent, and both sub-devices stay hidden. (The
+# xstat names across a removal of the primary: test_failover.c remove_api.)
 set -euo pipefail
 so=$1
 command -v dpdk-testpmd >/dev/null || { echo "skipped: dpdk-testpmd not installed"; exit 77; }
