@@ -648,8 +648,9 @@ main(void)
 	struct bpf_object *obj;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
-	if (!fo_xdp_keep_available())
-		SKIP("fo_xdp_keep_available() is false in a build with the program");
+	/* This build compiled the program in (FO_HAVE_XDP_KEEP): it must offer it. */
+	CHECK(fo_xdp_keep_available(),
+	      "fo_xdp_keep_available() is false in a build with the program (FO_HAVE_XDP_KEEP)");
 	if (geteuid() != 0)
 		SKIP("needs root (BPF programs, network namespace)");
 	check_object(&obj, path, sizeof(path));
