@@ -1288,14 +1288,26 @@ case_remove_af_packet(void)
 }
 
 
+/* The back-off of the guide: 100 ms, then twice as late each time, up to 4 s. */
+#define BACKOFF_FIRST_MS 100u
+#define BACKOFF_MAX_MS 4000u
+
 /*
  * The netdev under the primary is deleted: the primary is tried again
- * with exponential back-off, not at every service run, and comes back
- * when the netdev does. Needs root and a network namespace (the wrapper).
+ * with exponential back-off, and comes back when the netdev does. The
+ * delays are read as the PMD schedules them, from its debug line
+ * "primary: attempt N failed, next in M ms": each is twice the one before
+ * (the first step, 100 ms, is not logged), up to 4 s. Needs root and a
+ * network namespace (the wrapper).
  */
 static void
 case_backoff(void)
 {
+	unsigned int attempt, delay, want = 2 * BACKOFF_FIRST_MS, n = 0;
+	FILE *stream;
+	char *log = NULL;
+	const char *p;
+	size_t log_len = 0;
 	uint64_t failures;
 
 	CHECK(system("ip link add fo_ka type veth peer name fo_kb && ip link set fo_ka up && "
@@ -1304,20 +1316,41 @@ case_backoff(void)
 	setup_port(1, NULL);
 	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
 	WAIT_UNTIL(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, 2);
+	stream = open_memstream(&log, &log_len);
+	CHECK(stream != NULL, "memstream");
+	rte_openlog_stream(stream);
+	CHECK(rte_log_set_level_pattern("pmd.net.failover", RTE_LOG_DEBUG) == 0, "debug log");
 	CHECK(system("ip link del fo_ka") == 0, "delete the netdev");
 	WAIT_UNTIL(!status().primary.present, 2);
 	CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "on the standby");
-	rte_delay_us_sleep(1600 * 1000);
-	/* 100, 200, 400, 800 ms: about 4 attempts; every 10 ms tick would be 160. */
-	failures = path_xstat("primary_attach_failures");
-	CHECK(failures >= 2 && failures <= 8, "%lu attempts in 1.6 s with back-off",
-	      (unsigned long)failures);
+	/* Four attempts fail (after 100, 200, 400 and 800 ms): three doublings to read. */
+	WAIT_UNTIL(path_xstat("primary_attach_failures") >= 4, 10);
+	CHECK(path_xstat("primary_attach_failures") >= 4, "4 attempts while the netdev is gone");
 	CHECK(system("ip link add fo_ka type veth peer name fo_kb && ip link set fo_ka up && "
 		     "ip link set fo_kb up") == 0, "the netdev again");
 	WAIT_UNTIL(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, 6);
 	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY && status().primary.attach_count == 2,
 	      "the primary is back");
+	failures = path_xstat("primary_attach_failures");
 	stop_and_close();
+	rte_log_set_level_pattern("pmd.net.failover", RTE_LOG_INFO);
+	rte_openlog_stream(NULL);
+	fclose(stream);
+	/* Every failed attempt, in order, with the delay it scheduled. */
+	for (p = strstr(log, "primary: attempt "); p != NULL;
+	     p = strstr(p + 1, "primary: attempt ")) {
+		CHECK(sscanf(p, "primary: attempt %u failed, next in %u ms", &attempt, &delay) == 2,
+		      "a line of the back-off: %.80s", p);
+		n++;
+		printf("attempt %u failed, next in %u ms\n", attempt, delay);
+		CHECK(attempt == n, "attempt %u logged as the %u-th", attempt, n);
+		CHECK(delay == want, "attempt %u: next in %u ms, twice the last is %u ms", attempt,
+		      delay, want);
+		want = RTE_MIN(2 * delay, BACKOFF_MAX_MS);
+	}
+	CHECK(n == failures && n >= 4, "%u attempts logged, %lu counted in primary_attach_failures",
+	      n, (unsigned long)failures);
+	free(log);
 }
 
 
