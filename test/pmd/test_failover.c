@@ -458,6 +458,35 @@ same_xstat_names(const struct rte_eth_xstat_name *before, int n, const char *whe
 }
 
 /*
+ * The PMD's log while a sub-device is removed under a forwarding lcore: a
+ * wait at the removal event that quiesce_ms ended says "a burst has not
+ * left it" (the event callback's wait is not counted in quiesce_timeouts).
+ */
+static FILE *log_stream;
+static char *log_buf;
+static size_t log_len;
+
+static void
+log_capture(void)
+{
+	log_stream = open_memstream(&log_buf, &log_len);
+	CHECK(log_stream != NULL, "memstream");
+	rte_openlog_stream(log_stream);
+}
+
+/* Call once the port is closed: no thread logs any more. */
+static void
+no_burst_left_behind(void)
+{
+	rte_openlog_stream(NULL);
+	fclose(log_stream);
+	CHECK(strstr(log_buf, "a burst has not left") == NULL,
+	      "a wait for the bursts at the removal ended by quiesce_ms:\n%s", log_buf);
+	free(log_buf);
+	log_buf = NULL;
+}
+
+/*
  * Removal while an lcore forwards: by rte_dev_remove (someone else removes
  * the device) or by an RMV event (the PMD announces a hot-unplug). Traffic
  * continues on the standby, counters never go backwards, the xstat names
@@ -476,7 +505,10 @@ case_remove(bool by_event)
 	unsigned int worker = rte_get_next_lcore(-1, 1, 0);
 
 	CHECK(worker < RTE_MAX_LCORE, "needs two lcores");
-	create_failover("primary=(net_null0,size=64),standby=(net_null1,size=64),poll_ms=0");
+	/* A lcore descheduled for the default 100 ms is no timeout: drain_stuck tests that. */
+	create_failover("primary=(net_null0,size=64),standby=(net_null1,size=64),poll_ms=0,"
+			"quiesce_ms=60000");
+	log_capture();
 	pport = port_of("net_null0");
 	setup_port(1, NULL);
 	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
@@ -528,6 +560,7 @@ case_remove(bool by_event)
 	rte_eal_wait_lcore(worker);
 	CHECK(forwarded > 0, "forwarded");
 	stop_and_close();
+	no_burst_left_behind();
 }
 
 static void
@@ -1263,7 +1296,10 @@ case_remove_af_packet(void)
 	CHECK(worker < RTE_MAX_LCORE, "needs two lcores");
 	CHECK(system("ip link add fo_ra type veth peer name fo_rb && ip link set fo_ra up && "
 		     "ip link set fo_rb up") == 0, "veth pair");
-	create_failover("primary=(net_af_packet0,iface=fo_ra),standby=net_null0,poll_ms=10");
+	/* A lcore descheduled for the default 100 ms is no timeout: drain_stuck tests that. */
+	create_failover(
+		"primary=(net_af_packet0,iface=fo_ra),standby=net_null0,poll_ms=10,quiesce_ms=60000");
+	log_capture();
 	setup_port(1, NULL);
 	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
 	forwarding = true;
@@ -1285,6 +1321,7 @@ case_remove_af_packet(void)
 	rte_eal_wait_lcore(worker);
 	CHECK(path_xstat("quiesce_timeouts") == 0, "every grace period ended in time");
 	stop_and_close();
+	no_burst_left_behind();
 }
 
 

@@ -277,6 +277,7 @@ main(int argc, char **argv)
 		CHECK(ret >= 0, "secondary EAL: %s", rte_strerror(rte_errno));
 		return run_secondary();
 	}
+	/* quiesce_ms: a descheduled lcore is no timeout (drain_stuck tests that). */
 	char *eal[] = {argv[0],
 		       "-l",
 		       "0",
@@ -287,7 +288,7 @@ main(int argc, char **argv)
 		       "--log-level=lib.eal:warning",
 		       "--log-level=pmd.net.failover:info",
 		       "--vdev=net_failover0,primary=(net_null0,size=64),"
-		       "standby=(net_null1,size=64),mbuf_port=sub,poll_ms=0"};
+		       "standby=(net_null1,size=64),mbuf_port=sub,poll_ms=0,quiesce_ms=60000"};
 
 	ret = rte_eal_init(RTE_DIM(eal), eal);
 	CHECK(ret >= 0, "EAL: %s", rte_strerror(rte_errno));
