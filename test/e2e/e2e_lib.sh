@@ -320,6 +320,15 @@ e2e_wait_path_cmd() {
 	printf 'python3 %q %q wait-active %q 5' "$E2E_DIR/telemetry.py" "$E2E_TELEMETRY" "$1"
 }
 
+# A shell command, for pktgen's --switch-cmd (run in the host namespace),
+# that returns once the host interface IFACE is operationally up, exit
+# status 1 if it is not within 5 s (a liveness deadline): the generator's
+# own side of an interface brought back up must be ready before the window
+# judged after the switch starts.
+e2e_host_up_cmd() {
+	printf '{ i=0; until [ "$(cat /sys/class/net/%s/operstate)" = up ]; do i=$((i + 1)); [ $i -lt 500 ] || exit 1; sleep 0.01; done; }' "$1"
+}
+
 # Asserts that switch I's --switch-cmd of the last pktgen run returned 0
 # (with e2e_wait_path_cmd: the PMD switched).
 e2e_check_switch_cmd() {

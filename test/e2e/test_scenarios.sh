@@ -101,9 +101,10 @@ check_exception() {
 	e2e_check_exception_telemetry "${E2E_EXCEPTION:-auto} $(e2e_syn_path) take"
 }
 
-# pktgen --switch-cmd: the VF's peer down (to hsyn0) or up (back to hvf0),
-# done once telemetry shows the path that follows.
-VF_CMD="if [ \"\$FO_TO\" = hsyn0 ]; then ip link set hvf0 down && $(e2e_wait_path_cmd standby); else ip link set hvf0 up && $(e2e_wait_path_cmd primary); fi"
+# pktgen --switch-cmd: the VF's peer down (to hsyn0) or up (back to hvf0,
+# once it is operationally up), done once telemetry shows the path that
+# follows.
+VF_CMD="if [ \"\$FO_TO\" = hsyn0 ]; then ip link set hvf0 down && $(e2e_wait_path_cmd standby); else ip link set hvf0 up && $(e2e_host_up_cmd hvf0) && $(e2e_wait_path_cmd primary); fi"
 
 case "$scenario" in
 vf_loss)
@@ -228,7 +229,7 @@ both_down)
 	mark=$(e2e_log_mark)
 	e2e_phase both --ifaces hvf0,hsyn0 --rate $RATE --duration 3 \
 		--switch-at 1 --switch-at 2 \
-		--switch-cmd "if [ \"\$FO_TO\" = hsyn0 ]; then ip link set hvf0 down; ip link set hsyn0 down; else ip link set hsyn0 up; ip link set hvf0 up && $(e2e_wait_path_cmd primary); fi" \
+		--switch-cmd "if [ \"\$FO_TO\" = hsyn0 ]; then ip link set hvf0 down; ip link set hsyn0 down; else ip link set hsyn0 up; ip link set hvf0 up && $(e2e_host_up_cmd hvf0) && $(e2e_wait_path_cmd primary); fi" \
 		--after-cmd $AFTER || finish "pktgen failed"
 	e2e_pktgen_report both
 	e2e_switch_report 1

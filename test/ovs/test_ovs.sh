@@ -260,7 +260,7 @@ rx0=$(fo0_rx_packets)
 sb0=$(e2e_telemetry xstat standby_rx_packets) || sb0=
 e2e_phase churn --ifaces hvf0,hsyn0 --rate $RATE --duration 3 \
 	--switch-at 1 --switch-at 2 \
-	--switch-cmd "if [ \"\$FO_TO\" = hsyn0 ]; then ip link set hvf0 down && $(e2e_wait_path_cmd standby); else ip link set hvf0 up && $(e2e_wait_path_cmd primary); fi" \
+	--switch-cmd "if [ \"\$FO_TO\" = hsyn0 ]; then ip link set hvf0 down && $(e2e_wait_path_cmd standby); else ip link set hvf0 up && $(e2e_host_up_cmd hvf0) && $(e2e_wait_path_cmd primary); fi" \
 	--after-cmd $((RATE / 2)) ||
 	e2e_fail "churn: pktgen failed"
 e2e_pktgen_report churn
