@@ -290,25 +290,33 @@ stop_and_close(void)
 }
 
 /*
- * A bare net_af_xdp on syn0, as the port opens it on the AF_XDP path, with
- * the port's queues and the traffic its standby carries (traffic() once):
- * the mbufs it holds after close are its own hold. It runs in a process of
- * its own (this program's bare_xdp case): net_af_xdp of 22.11.11 never
- * frees its umem on close, so its socket stays bound to syn0's queue for
- * the life of the process and the port could not bind it again.
+ * A bare net_af_xdp as the port opens it on the AF_XDP path, with the
+ * port's queues and the traffic its standby carries (traffic() once): the
+ * mbufs it holds after close are its own hold. It runs on a twin of syn0
+ * (a veth with as many queues) and in a process of its own (this
+ * program's bare_xdp case): net_af_xdp of 22.11.11 never frees its umem
+ * on close, so its socket stays bound to the queue for the life of the
+ * process, and even once that process is gone the kernel releases the
+ * queue later, from a work queue: on syn0 itself the port's bind would
+ * fail now and then (EBUSY) and the port take the TAP path.
  */
 static void
-bare_af_xdp_hold(uint16_t nb_rx, uint16_t nb_tx)
+bare_af_xdp_hold(uint16_t nb_rx, uint16_t nb_tx, unsigned int channels)
 {
 	char self[PATH_MAX], cmd[PATH_MAX + 64], line[256];
 	bool measured = false;
 	ssize_t n;
 	FILE *p;
 
+	snprintf(cmd, sizeof(cmd),
+		 "ip link add fqb0 numtxqueues %u numrxqueues %u type veth peer name hfqb0"
+		 " numtxqueues %u numrxqueues %u && ip link set fqb0 up && ip link set hfqb0 up",
+		 channels, channels, channels, channels);
+	sh(cmd);
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	CHECK(n > 0, "/proc/self/exe: %s", strerror(errno));
 	self[n] = '\0';
-	snprintf(cmd, sizeof(cmd), "'%s' bare_xdp %u %u", self, nb_rx, nb_tx);
+	snprintf(cmd, sizeof(cmd), "'%s' bare_xdp fqb0 hfqb0 %u %u", self, nb_rx, nb_tx);
 	fflush(stdout);
 	p = popen(cmd, "r");
 	CHECK(p != NULL, "%s", cmd);
@@ -319,22 +327,25 @@ bare_af_xdp_hold(uint16_t nb_rx, uint16_t nb_tx)
 			measured = true;
 	}
 	CHECK(pclose(p) == 0 && measured, "`%s` measured nothing", cmd);
+	sh("ip link del fqb0");
 }
 
-/* The child of bare_af_xdp_hold(): test_queues bare_xdp NB_RX NB_TX. */
+/* The child of bare_af_xdp_hold(): test_queues bare_xdp IFACE PEER NB_RX NB_TX. */
 static void
 case_bare_xdp(void)
 {
 	uint16_t nb_rx, nb_tx;
+	char args[64];
 
-	CHECK(case_argc == 4, "usage: test_queues bare_xdp NB_RX NB_TX");
-	nb_rx = (uint16_t)atoi(case_argv[2]);
-	nb_tx = (uint16_t)atoi(case_argv[3]);
-	CHECK(rte_vdev_init("net_af_xdp_bare", "iface=syn0") == 0, "a bare net_af_xdp on syn0");
+	CHECK(case_argc == 6, "usage: test_queues bare_xdp IFACE PEER NB_RX NB_TX");
+	nb_rx = (uint16_t)atoi(case_argv[4]);
+	nb_tx = (uint16_t)atoi(case_argv[5]);
+	snprintf(args, sizeof(args), "iface=%s", case_argv[2]);
+	CHECK(rte_vdev_init("net_af_xdp_bare", args) == 0, "a bare net_af_xdp: %s", args);
 	CHECK(rte_eth_dev_get_port_by_name("net_af_xdp_bare", &fo_port) == 0, "bare port");
 	configure(nb_rx, nb_tx);
 	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
-	traffic("hsyn0", nb_rx, nb_tx, 3000000);
+	traffic(case_argv[3], nb_rx, nb_tx, 3000000);
 	CHECK(rte_eth_dev_stop(fo_port) == 0, "stop");
 	CHECK(rte_eth_dev_close(fo_port) == 0, "close");
 	printf("bare net_af_xdp holds %u mbufs after close\n", rte_mempool_in_use_count(mp));
@@ -390,7 +401,7 @@ discovered_case(uint16_t nb_rx, uint16_t nb_tx, unsigned int channels, bool tap)
 		 if_nametoindex("syn0"), if_nametoindex("vf0"));
 	sh(cmd);
 	if (want_xdp)
-		bare_af_xdp_hold(nb_rx, nb_tx);
+		bare_af_xdp_hold(nb_rx, nb_tx, channels);
 	snprintf(cmd, sizeof(cmd), "sysfs=%s/sys,poll_ms=10%s", dir, tap ? ",exception=tap" : "");
 	CHECK(rte_vdev_init("net_failover0", cmd) == 0, "%s", cmd);
 	CHECK(rte_eth_dev_get_port_by_name("net_failover0", &fo_port) == 0, "port");
