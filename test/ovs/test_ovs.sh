@@ -231,7 +231,7 @@ check_exception() {
 # on syn0 (e2e_check_syn 0 looks for all three).
 check_nothing_left() {
 	echo "$1:"
-	E2E_EXCEPTION= e2e_check_syn 0
+	E2E_EXCEPTION='' e2e_check_syn 0
 }
 
 # rx packets OVS reads for fo0 (OpenFlow port 1) now, not the statistics
