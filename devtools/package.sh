@@ -6,11 +6,15 @@
 #   package.sh [--release 22.11|24.11|25.11]   (default: the host's DPDK)
 #
 # 22.11 is Debian 12 (bookworm), 24.11 Debian 13 (trixie), 25.11 Debian sid.
-# The driver SDK headers come from devtools/setup.sh in the root (DPDK_SRC).
-# The packages are built from the committed tree (git archive HEAD).
+# The driver SDK headers come from devtools/setup.sh in the root (DPDK_SRC,
+# else the header repository shared/dpdk-sdk.git beside the clone, or
+# $FO_DPDK_SDK_GIT). The packages are built from the committed tree (git
+# archive HEAD). Exit status: 0 done, 1 error, 3 no driver SDK headers.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 DPDK_SRC=${DPDK_SRC:-}
+sdk_git=${FO_DPDK_SDK_GIT:-$(cd "$top/.." && pwd)/shared/dpdk-sdk.git}
+[ -d "$sdk_git" ] || sdk_git=""
 rr="$top/devtools/release-root.sh"
 release=""
 
@@ -21,7 +25,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--release) release=${2?--release needs 22.11, 24.11 or 25.11}; shift ;;
 	--release=*) release=${1#*=} ;;
-	-h | --help) sed -n '2,9s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,12s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
 	shift
@@ -41,10 +45,17 @@ log "packaging tools in the $code root"
 	die "cannot install debhelper and lintian in the $code root"
 
 # DPDK's driver SDK headers, as for the tests (cached; DPDK_SRC as setup.sh).
-export FO_ROOT_BIND_RO="$top ${DPDK_SRC//:/ }"
+export FO_ROOT_BIND_RO="$top ${DPDK_SRC//:/ } $sdk_git"
 export FO_ROOT_BIND_RW=/var/cache/net-failover/dpdk-sdk
-"$rr" run "$code" bash "$top/devtools/setup.sh" --sdk-only ${DPDK_SRC:+--dpdk-src "$DPDK_SRC"} ||
-	die "no driver SDK headers for DPDK $release in the $code root (see above)"
+rc=0
+"$rr" run "$code" bash "$top/devtools/setup.sh" --sdk-only ${DPDK_SRC:+--dpdk-src "$DPDK_SRC"} \
+	${sdk_git:+--sdk-git "$sdk_git"} || rc=$?
+if [ "$rc" -eq 3 ]; then
+	printf 'package: error: no driver SDK headers for DPDK %s in the %s root (see above)\n' \
+		"$release" "$code" >&2
+	exit 3
+fi
+[ "$rc" -eq 0 ] || die "devtools/setup.sh failed in the $code root (see above)"
 
 root=$("$rr" path "$code")
 version=$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version 2>/dev/null ||

@@ -6,6 +6,9 @@
 #   release-root.sh remove CODENAME      unmount what is left and delete it
 #   release-root.sh path CODENAME        print where it lives
 #
+# Exit status: 0 done, 1 error, 3 the Debian mirror cannot be reached (an
+# outside input: callers may skip; any other failure is an error).
+#
 # Roots live under $FO_ROOTS (default /var/cache/net-failover/roots). They are
 # made with debootstrap from the mirror the host's own apt sources name, and
 # refreshed (apt-get update + dist-upgrade) when the mirror has newer packages.
@@ -26,6 +29,14 @@ ca-certificates xz-utils git dpkg-dev openvswitch-switch-dpdk clang libbpf-dev"
 
 log() { printf 'release-root: %s\n' "$*" >&2; }
 die() { printf 'release-root: error: %s\n' "$*" >&2; exit 1; }
+# Exit 3 when log $2 shows the mirror could not be reached, else as die.
+die_fetch() {
+	if grep -qE "Temporary failure resolving|Could not resolve|Could not connect|Connection (refused|timed out)|Network is unreachable|Failed to fetch|Couldn't download" "$2" 2>/dev/null; then
+		printf 'release-root: error: %s (the mirror cannot be reached)\n' "$1" >&2
+		exit 3
+	fi
+	die "$1"
+}
 usage() { sed -n '2,8s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
 [ "$(id -u)" -eq 0 ] || die "run as root (debootstrap, chroot and mounts need it)"
@@ -178,7 +189,8 @@ cmd_ensure() {
 		# proc or sys mounted on the host.
 		unshare --mount --propagation private -- debootstrap --variant=minbase "$code" \
 			"$r" "$mirror" >"$roots/$code.debootstrap.log" 2>&1 ||
-			die "debootstrap $code failed: see $roots/$code.debootstrap.log"
+			die_fetch "debootstrap $code failed: see $roots/$code.debootstrap.log" \
+				"$roots/$code.debootstrap.log"
 		date -u >"$base"
 	fi
 	apt_conf "$code" "$r"
@@ -211,8 +223,13 @@ in_root() {
 apt_in() {
 	local code=$1
 	shift
-	in_root "$code" apt-get "$@" >>"$roots/$code.apt.log" 2>&1 ||
-		die "'apt-get $*' failed in the $code root: see $roots/$code.apt.log"
+	local from
+	from=$(wc -l 2>/dev/null <"$roots/$code.apt.log" || echo 0)
+	in_root "$code" apt-get "$@" >>"$roots/$code.apt.log" 2>&1 || {
+		tail -n +"$((from + 1))" "$roots/$code.apt.log" >"$roots/$code.apt.last"
+		die_fetch "'apt-get $*' failed in the $code root: see $roots/$code.apt.log" \
+			"$roots/$code.apt.last"
+	}
 }
 
 cmd_remove() {
