@@ -348,18 +348,23 @@ no_worse() {
 }
 
 # The primary's return is make before break: the driver moves to it once it
-# runs with carrier, and polls both paths meanwhile, so it loses no frame
-# (0 in every run measured; the kernel's net_failover loses its 2 to 3 s of
-# link training). A count, not a time.
+# runs with carrier, and polls both paths meanwhile, so it loses no frame of
+# its own (0 in every quiet run; the kernel's net_failover loses its 2 to 3 s
+# of link training). A TCG guest on a loaded host stalls now and then and
+# loses frames with no event at all: the anchor is the same run's idle
+# window (no event; it too ends with a QMP command to QEMU), whose loss rate
+# the return may not exceed. A count, not a time: 0 where idle lost none.
 return_lost() {
-	local d
-	d=$(lost driver plug)
-	if [ -z "$d" ]; then
-		vm_fail "return: no figure"
+	local d ds i is allowed
+	d=$(lost driver plug) ds=$(fig driver.plug.sent)
+	i=$(fig driver.idle.lost) is=$(fig driver.idle.sent)
+	if [ -z "$d" ] || [ -z "$ds" ] || [ -z "$i" ] || [ -z "${is:-}" ] || [ "$is" -eq 0 ]; then
+		vm_fail "return: no figures (plug lost ${d:-none} of ${ds:-none}, idle lost ${i:-none} of ${is:-none})"
 		return 0
 	fi
-	criterion "$([ "$d" = 0 ] && echo 1)" \
-		"return: the driver lost $d frames (make before break: 0)"
+	allowed=$(( (i * ds + is - 1) / is ))
+	criterion "$([ "$d" -le "$allowed" ] && echo 1)" \
+		"return: the driver lost $d of $ds frames, the idle window of the same run $i of $is (make before break: at most $allowed)"
 }
 
 # The driver's own switches, from its log lines: "active path A -> B (...;
