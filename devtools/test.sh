@@ -77,6 +77,15 @@ else
 	host=$(pkg-config --modversion libdpdk)
 	hrel=$(series "$host")
 	result INFO "$hrel" "where" "host, DPDK $host"
+	# The roots are made (debootstrap, packages: mostly the mirror and the
+	# disk) while the host builds and tests; they are awaited before use.
+	if [ -n "$releases" ]; then
+		(for code in bookworm $releases; do
+			devtools/release-root.sh ensure "$code" >"$work/root-$code.log" 2>&1
+		done) &
+		roots_pid=$!
+		echo "test: making the roots (bookworm $releases) meanwhile, logs in $work/root-*.log"
+	fi
 	step "build (host: release with -Werror, and ASan+UBSan)"
 	if ! devtools/build.sh build -Dwerror=true || ! devtools/build.sh build-asan \
 		-Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug; then
@@ -186,6 +195,11 @@ run_release() {
 	esac
 }
 
+if [ -n "${roots_pid:-}" ]; then
+	step "waiting for the roots made meanwhile"
+	wait "$roots_pid"
+	cat "$work"/root-*.log
+fi
 for code in $releases; do
 	run_release "$code"
 done
