@@ -17,7 +17,10 @@ so=$(realpath "$1")
 for t in dpdk-testpmd dpdk-dumpcap unshare; do
 	command -v $t >/dev/null || { echo "skipped: $t not installed"; exit 77; }
 done
-eal_lib=$(ldconfig -p | awk '/librte_eal\.so\.[0-9]+ .*x86-64/ { print $NF; exit }')
+# The EAL the testpmd on PATH runs with (not ldconfig's, which may be another
+# release's); a statically linked testpmd carries its own.
+eal_lib=$(ldd "$(command -v dpdk-testpmd)" 2>/dev/null | awk '/librte_eal\.so/ { print $3; exit }')
+[ -n "$eal_lib" ] || eal_lib=$(command -v dpdk-testpmd)
 pmd_path=$(strings "$eal_lib" 2>/dev/null | grep -m1 '^/.*/dpdk/pmds-[0-9.]*$')
 [ -d "$pmd_path" ] || { echo "skipped: no plugin directory found in $eal_lib"; exit 77; }
 [ -e "$pmd_path/librte_net_failover.so" ] &&

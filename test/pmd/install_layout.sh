@@ -17,7 +17,10 @@ out=$(mktemp)
 trap 'rm -rf "$stage" "$out" "/var/run/dpdk/foinstall-$$"' EXIT
 fail=0
 
-eal_lib=$(ldconfig -p | awk '/librte_eal\.so\.[0-9]+ .*x86-64/ { print $NF; exit }')
+# The EAL the testpmd on PATH runs with (not ldconfig's, which may be another
+# release's); a statically linked testpmd carries its own.
+eal_lib=$(ldd "$(command -v dpdk-testpmd)" 2>/dev/null | awk '/librte_eal\.so/ { print $3; exit }')
+[ -n "$eal_lib" ] || eal_lib=$(command -v dpdk-testpmd)
 pmd_path=$(strings "$eal_lib" 2>/dev/null | grep -m1 '^/.*/dpdk/pmds-[0-9.]*$')
 if [ -z "$pmd_path" ]; then
 	echo "FAIL: no plugin path found in $eal_lib"
