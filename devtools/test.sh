@@ -64,8 +64,10 @@ result() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:-}" >>"$results"; }
 # meson_run RELEASE WHAT TESTLOG LIST RC: one meson test run, judged whole.
 meson_run() { printf '%s\t%s\t%s\t%s\t%s\n' "$@" >>"$runs"; }
 series() { echo "$1" | cut -d. -f1,2; }
-# The tests of a build tree, one per line, as meson names them in its log.
-list_tests() { meson test -C "$1" --list 2>/dev/null | grep ' / '; }
+# The tests of a build tree, one per line, as meson names them in its log:
+# "project:suite / name" (meson 1.0), "suite - project:name" (1.12).
+tests_only() { grep -E '^[^ ]+:[^ ]* / [^ ]+$|^[^ ]+ - [^ ]+:[^ ]+$'; }
+list_tests() { meson test -C "$1" --list 2>/dev/null | tests_only; }
 
 host=$(pkg-config --modversion libdpdk 2>/dev/null || echo "")
 hrel=$(series "${host:-22.11}")
@@ -103,7 +105,7 @@ else
 		step "tests (host $host, ASan+UBSan build)"
 		asan_suites=(--suite unit --suite pmd --suite scan --suite tc --suite xdp)
 		rm -f build-asan/meson-logs/testlog.json
-		meson test -C build-asan --list "${asan_suites[@]}" 2>/dev/null | grep ' / ' >"$work/asan.list"
+		meson test -C build-asan --list "${asan_suites[@]}" 2>/dev/null | tests_only >"$work/asan.list"
 		ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 			UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 			meson test -C build-asan --print-errorlogs --num-processes 1 "${asan_suites[@]}"
@@ -182,7 +184,8 @@ run_release() {
 		echo "build: $(grep -c "warning:" "$2.ninja.log") warning(s)," \
 			"$(grep -c "error:" "$2.ninja.log") error(s) against DPDK $(pkg-config --modversion libdpdk)"
 		[ "$rc" -eq 0 ] || { grep -E -A3 "warning:|error:" "$2.ninja.log" | head -60; exit 11; }
-		meson test -C "$2" --list 2>/dev/null | grep " / " >"$2.list"
+		meson test -C "$2" --list 2>/dev/null |
+			grep -E "^[^ ]+:[^ ]* / [^ ]+\$|^[^ ]+ - [^ ]+:[^ ]+\$" >"$2.list"
 		cd "$2" && meson test --print-errorlogs --num-processes 1
 		echo $? >"$2.rc"
 		exit 0' _ "$top" "$dir"
@@ -294,8 +297,18 @@ for line in open(skips_path):
         rel, glob, words = (f.strip() for f in line.split("|", 2))
         allowed.append((rel, glob, words))
 
+def test_name(full):
+    """The test's own name, from "project:suite / name" (meson 1.0) or
+    "suite - project:name" (meson 1.12)."""
+    if " / " in full:
+        return full.split(" / ", 1)[1].strip()
+    if " - " in full:
+        return full.split(" - ", 1)[1].split(":", 1)[-1].strip()
+    return full.split(":", 1)[-1].strip()
+
 def expected_skip(rel, name, why):
-    return any(rel == r and fnmatch.fnmatch(name, g) and w in why for r, g, w in allowed)
+    return any(rel == r and fnmatch.fnmatch(test_name(name), g) and w in why
+               for r, g, w in allowed)
 
 rel_parts = OrderedDict()  # release -> list of "what: outcome"
 where = {}
@@ -337,7 +350,7 @@ for line in open(runs_path).read().splitlines():
     rel, what, log, listfile, rc = line.split("\t")
     rel_parts.setdefault(rel, [])
     try:
-        expected = [l.strip() for l in open(listfile) if l.strip()]
+        expected = [test_name(l) for l in open(listfile) if l.strip()]
     except OSError:
         expected = []
     try:
@@ -350,7 +363,7 @@ for line in open(runs_path).read().splitlines():
     seen = set()
     for t in entries:
         name, r = t["name"], t["result"]
-        seen.add(name)
+        seen.add(test_name(name))
         out = t.get("stdout", "") or ""
         for l in out.splitlines():
             if l.startswith("RETRIED:"):
