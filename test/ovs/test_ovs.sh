@@ -173,15 +173,23 @@ wait_fo0_up() {
 	case $err in '' | '[]') ;; *) e2e_fail "$label: fo0 has error $err" ;; esac
 }
 
-# Steady traffic through the VF: >= 99 % echoed on hvf0. A warm-up run
-# first (reported; it must echo something): OVS drops the first frames of a
-# new flow while it sets up its datapath flows.
+# Steady traffic through the VF: >= 99 % echoed on hvf0. Warm-up runs first
+# (reported), until one echoes >= 99 % on hvf0, 10 at most (a liveness
+# deadline, not a time judged): OVS drops the first frames of a new flow
+# while it sets up its datapath flows, and a port just added or restarted
+# brings its sub-devices up meanwhile (slower on a loaded machine: a single
+# warm-up run left 450 frames of the judged run lost, twice).
 steady() {
-	local label=$1
-	e2e_phase "$label-warm-up" --ifaces hvf0,hsyn0 --rate $RATE --duration 0.5 ||
-		e2e_fail "$label: warm-up pktgen failed"
-	e2e_pktgen_report "$label-warm-up"
-	[ "$(e2e_get 'd["echoed"]')" -gt 0 ] || e2e_fail "$label: nothing echoed in the warm-up run"
+	local label=$1 try sent vf
+	for try in 1 2 3 4 5 6 7 8 9 10; do
+		e2e_phase "$label-warm-up-$try" --ifaces hvf0,hsyn0 --rate $RATE --duration 0.5 ||
+			e2e_fail "$label: warm-up pktgen failed"
+		e2e_pktgen_report "$label-warm-up-$try"
+		sent=$(e2e_get 'd["sent"]')
+		vf=$(e2e_get 'd["echoes_per_iface"]["hvf0"]')
+		[ $((vf * 1000)) -ge $((sent * PM)) ] && [ "$sent" -gt 0 ] && break
+		[ "$try" -lt 10 ] || e2e_fail "$label: 10 warm-up runs and none echoed >= ${PM}‰ on hvf0"
+	done
 	e2e_phase "$label" --ifaces hvf0,hsyn0 --rate $RATE --duration 1 || e2e_fail "$label: pktgen failed"
 	e2e_pktgen_report "$label"
 	e2e_check_window "$label" 0 end hvf0 $PM
