@@ -4,8 +4,8 @@
 
 /*
  * PCI side: hot-plug slots (hv_pci names them by the serial the host also
- * gives the netvsc), the hv_pci parent test, and VFs that a DPDK driver holds
- * so that they have no netdev.
+ * gives the netvsc; pciehp's "0", "0-1"... name no serial), the hv_pci parent
+ * test, and VFs that a DPDK driver holds so that they have no netdev.
  */
 
 #include <errno.h>
@@ -35,24 +35,27 @@ fo_scan_slots(struct fo_scan_ctx *ctx)
 		struct fo_slot s;
 		uint64_t serial;
 
-		/* hv_pci names slots by decimal serial; other names are not ours. */
-		if (names[i][0] < '0' || names[i][0] > '9' ||
-				strncmp(names[i], "0x", 2) == 0 ||
-				fo_scan_parse_uint(names[i], strlen(names[i]),
-					&serial) != 0 || serial > INT64_MAX)
-			continue;
 		if (fo_scan_join(slot, sizeof(slot), dir, names[i]) != 0)
 			continue;
 		ret = fo_scan_read_attr(slot, "address", buf, sizeof(buf), &len);
 		if (ret == 0)
 			ret = fo_scan_parse_slot_addr(buf, len, &s.addr);
 		if (ret != 0) {
-			fo_scan_warn(ctx, "bus/pci/slots/%s/address: %s, skipped",
+			fo_scan_warn(ctx, "bus/pci/slots/%.64s/address: %s, skipped",
 				names[i], ret == -EINVAL ?
 				"not a slot address" : strerror(-ret));
 			continue;
 		}
-		s.serial = (int64_t)serial;
+		/*
+		 * Any slot counts for the hot-plug test; only a decimal name can
+		 * be hv_pci's serial (pciehp's "0-1" and the like cannot).
+		 */
+		s.serial = -1;
+		if (names[i][0] >= '0' && names[i][0] <= '9' &&
+				strncmp(names[i], "0x", 2) != 0 &&
+				fo_scan_parse_uint(names[i], strlen(names[i]),
+					&serial) == 0 && serial <= INT64_MAX)
+			s.serial = (int64_t)serial;
 		if (fo_scan_grow(ctx, (void **)&ctx->slots, &cap,
 				ctx->n_slots + 1, sizeof(s)) != 0)
 			break;
@@ -62,19 +65,36 @@ fo_scan_slots(struct fo_scan_ctx *ctx)
 	return ctx->error;
 }
 
+static bool
+slot_holds(const struct fo_slot *s, const struct fo_scan_pci_addr *addr)
+{
+	return s->addr.domain == addr->domain && s->addr.bus == addr->bus &&
+		s->addr.dev == addr->dev;
+}
+
+/* Whether any slot, whatever its name, holds the device at addr. */
+bool
+fo_scan_in_slot(const struct fo_scan_ctx *ctx,
+		const struct fo_scan_pci_addr *addr)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->n_slots; i++)
+		if (slot_holds(&ctx->slots[i], addr))
+			return true;
+	return false;
+}
+
+/* Serial of a decimal-named slot holding addr, -1 if none. */
 int64_t
 fo_scan_slot_serial(const struct fo_scan_ctx *ctx,
 		const struct fo_scan_pci_addr *addr)
 {
 	size_t i;
 
-	for (i = 0; i < ctx->n_slots; i++) {
-		const struct fo_slot *s = &ctx->slots[i];
-
-		if (s->addr.domain == addr->domain && s->addr.bus == addr->bus &&
-				s->addr.dev == addr->dev)
-			return s->serial;
-	}
+	for (i = 0; i < ctx->n_slots; i++)
+		if (ctx->slots[i].serial >= 0 && slot_holds(&ctx->slots[i], addr))
+			return ctx->slots[i].serial;
 	return -1;
 }
 
@@ -130,7 +150,6 @@ check_device(struct fo_scan_ctx *ctx, const char *name, const char *real)
 	char pci[FO_SCAN_PCI_STR_SIZE];
 	uint64_t vendor, device;
 	struct fo_scan_vf *vf;
-	int64_t serial;
 	bool on_hv_pci;
 
 	if (fo_scan_link_name(real, "driver", driver, sizeof(driver)) != 0 ||
@@ -152,8 +171,7 @@ check_device(struct fo_scan_ctx *ctx, const char *name, const char *real)
 		return;
 	}
 	on_hv_pci = fo_scan_under_hv_pci(ctx, real);
-	serial = fo_scan_slot_serial(ctx, &addr);
-	if (!on_hv_pci && serial < 0) {
+	if (!on_hv_pci && !fo_scan_in_slot(ctx, &addr)) {
 		(void)fo_scan_add_ignored(ctx, pci,
 			"bound to %s, not on a Hyper-V PCI bus nor in a hot-plug slot",
 			driver);
@@ -166,7 +184,8 @@ check_device(struct fo_scan_ctx *ctx, const char *name, const char *real)
 	memset(vf, 0, sizeof(*vf));
 	fo_scan_strlcpy(vf->pci, pci, sizeof(vf->pci));
 	fo_scan_strlcpy(vf->driver, driver, sizeof(vf->driver));
-	vf->serial = on_hv_pci ? serial : -1;
+	/* Slot numbers outside Hyper-V are not the host's serial. */
+	vf->serial = on_hv_pci ? fo_scan_slot_serial(ctx, &addr) : -1;
 }
 
 int

@@ -39,8 +39,9 @@ struct fo_netdev {
 	bool claimed;		/* part of a synthetic NIC or a pair */
 };
 
+/* One entry of <root>/bus/pci/slots whose address parses. */
 struct fo_slot {
-	int64_t serial;
+	int64_t serial;		/* the decimal name (hv_pci), else -1 */
 	struct fo_scan_pci_addr addr;
 };
 
@@ -93,6 +94,8 @@ int fo_scan_virtio(struct fo_scan_ctx *ctx);
 /* scan_pci.c */
 int fo_scan_slots(struct fo_scan_ctx *ctx);
 bool fo_scan_under_hv_pci(struct fo_scan_ctx *ctx, const char *dev_real);
+bool fo_scan_in_slot(const struct fo_scan_ctx *ctx,
+		const struct fo_scan_pci_addr *addr);
 int64_t fo_scan_slot_serial(const struct fo_scan_ctx *ctx,
 		const struct fo_scan_pci_addr *addr);
 int fo_scan_vf_candidates(struct fo_scan_ctx *ctx);

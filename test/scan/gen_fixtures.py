@@ -7,7 +7,7 @@ Each fixture is made of real directories, regular files and RELATIVE
 symlinks, laid out like the recorded real machines (see
 /work/shared/research/sysfs-layouts.md): Azure Gen1/Gen2 accelerated
 networking, MANA, HPC with InfiniBand, KVM virtio-net failover, Firecracker,
-old kernels, DPDK-bound devices, and broken trees.
+old kernels, DPDK-bound devices (Hyper-V and KVM), and broken trees.
 
 Usage: gen_fixtures.py OUTDIR [NAME...]   (no NAME: every fixture)
 """
@@ -319,6 +319,31 @@ def dpdk_bound(t):
           device=0x1041)
 
 
+def kvm_dpdk_bound(t):
+    """q35 guest: an e1000e on uio_pci_generic in pciehp slot "0-2"."""
+    t.base()
+    t.loopback()
+    t.dir("devices/pci0000:00")
+    port0 = t.pci("devices/pci0000:00", "0000:00:02.0", "pcieport",
+                  vendor=0x1b36, device=0x000c)
+    nic = t.pci(port0, "0000:01:00.0", "virtio-pci", vendor=0x1af4,
+                device=0x1041)
+    # net_failover without udev renaming: master eth0, standby eth1.
+    v0 = t.virtio(nic, 0, 1, features(VIRTIO_COMMON | {62}, 64))
+    t.netdev(v0, "eth0", "52:54:00:12:34:56")
+    t.netdev(v0, "eth1", "52:54:00:12:34:56", master="eth0", ifindex=3)
+    port1 = t.pci("devices/pci0000:00", "0000:00:02.1", "pcieport",
+                  vendor=0x1b36, device=0x000c)
+    t.pci(port1, "0000:02:00.0", "uio_pci_generic", vendor=0x8086,
+          device=0x10d3)
+    # pciehp names: every root port has physical slot 0, later ones "0-N".
+    t.file("bus/pci/slots/0/address", "0000:01:00\n")
+    t.file("bus/pci/slots/0-2/address", "0000:02:00\n")
+    # On the root bus, in no slot: not hot-pluggable, so not a VF.
+    t.pci("devices/pci0000:00", "0000:00:03.0", "vfio-pci", vendor=0x8086,
+          device=0x10d3)
+
+
 def broken(t):
     """Garbage attributes, loops, overlong names: warnings, no crash."""
     t.base()
@@ -358,8 +383,9 @@ def broken(t):
                 vendor=0x1af4, device=0x1000)
     v = t.virtio(nic, 1, 1, "0101")
     t.netdev(v, "eth7", "52:54:00:00:00:07")
-    # Slot address garbage.
+    # Slot address garbage, in an hv_pci and in a pciehp slot name.
     t.file("bus/pci/slots/12/address", "not-an-address\n")
+    t.file("bus/pci/slots/0-3/address", "0000:03\n")
     # Symlink loops: a netdev link and a VMBus device link.
     t.raw_link("devices/virtual/net/loopA", "loopB")
     t.raw_link("devices/virtual/net/loopB", "loopA")
@@ -384,7 +410,8 @@ def empty(t):
 
 FIXTURES = {f.__name__: f for f in (
     azure_gen1, azure_gen2, azure_hpc, azure_mana, kvm_virtio_failover,
-    virtio_nostandby, old_kernel_vmbus, dpdk_bound, broken, empty)}
+    virtio_nostandby, old_kernel_vmbus, dpdk_bound, kvm_dpdk_bound, broken,
+    empty)}
 
 
 def generate(outdir, name):
