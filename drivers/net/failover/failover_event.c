@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
 #include <rte_alarm.h>
+#include <rte_interrupts.h>
 
 #include "failover_private.h"
 
 /*
  * What event sources do: record what happened as event bits and request a
  * service run. Requests coalesce into one EAL alarm, which calls the
- * service routine on the interrupt thread. The bottom of the control path:
- * it knows the service routine only as priv->service, so that every file
- * may post an event and none calls back up into the file that posts.
+ * service routine on the interrupt thread; work due later is one timed
+ * alarm per port, moved only to an earlier deadline. The bottom of the
+ * control path: it knows the service routine only as priv->service, so
+ * that every file may post an event and none calls back up into the file
+ * that posts.
  */
 
 static bool
@@ -38,12 +41,43 @@ fo_event_request(struct fo_private *priv)
 		__atomic_store_n(&priv->service_armed, false, __ATOMIC_RELEASE);
 }
 
-/* A run us microseconds from now, whatever else is requested. */
-void
-fo_event_request_in(struct fo_private *priv, uint64_t us)
+static void
+fo_event_timed(void *arg)
 {
-	if (!fo_event_closing(priv))
-		rte_eal_alarm_set(us, fo_event_alarm, priv);
+	struct fo_private *priv = arg;
+
+	priv->timed_due_ns = 0; /* the run may arm the next */
+	if (!fo_event_closing(priv) && priv->service != NULL)
+		priv->service(priv);
+}
+
+/*
+ * A run at due_ns (CLOCK_MONOTONIC) or before. Only the interrupt thread
+ * arms the timed alarm and keeps its deadline: there, a cancel never waits
+ * for a running alarm, as it would on another thread, so no lock is needed
+ * around cancel and set. Another thread (the rescan API) asks for a run
+ * now instead, and that run arms what is due.
+ */
+void
+fo_event_request_at(struct fo_private *priv, uint64_t due_ns)
+{
+	uint64_t now = fo_now_ns();
+
+	if (fo_event_closing(priv))
+		return;
+	if (!rte_thread_is_intr()) {
+		fo_event_request(priv);
+		return;
+	}
+	due_ns = RTE_MAX(due_ns, now); /* never 0, which means none armed */
+	if (priv->timed_due_ns != 0) {
+		if (priv->timed_due_ns <= due_ns)
+			return;
+		rte_eal_alarm_cancel(fo_event_timed, priv);
+		priv->timed_due_ns = 0;
+	}
+	if (rte_eal_alarm_set((due_ns - now) / 1000 + 1, fo_event_timed, priv) == 0)
+		priv->timed_due_ns = due_ns;
 }
 
 void
@@ -75,4 +109,5 @@ void
 fo_event_cancel(struct fo_private *priv)
 {
 	rte_eal_alarm_cancel(fo_event_alarm, priv);
+	rte_eal_alarm_cancel(fo_event_timed, priv);
 }

@@ -207,6 +207,7 @@ struct fo_private {
 	bool started; /* set before ethdev's dev_started, cleared before the stop */
 	bool closing; /* atomic: no event source may request work any more */
 	bool service_armed; /* atomic: a service run is requested */
+	uint64_t timed_due_ns; /* the timed run's deadline, 0: none (interrupt thread) */
 	bool carrier_armed; /* the active netdev's carrier is watched (lock) */
 	void (*service)(struct fo_private *priv); /* what a request runs */
 	bool grace_fence;   /* no membarrier: bursts fence themselves */
@@ -296,7 +297,7 @@ void fo_switch_unban(struct fo_private *priv, struct fo_sub *sub);
 /* failover_event.c */
 void fo_event_post(struct fo_private *priv, struct fo_sub *sub, uint32_t events);
 void fo_event_request(struct fo_private *priv);
-void fo_event_request_in(struct fo_private *priv, uint64_t us);
+void fo_event_request_at(struct fo_private *priv, uint64_t due_ns);
 void fo_event_cancel(struct fo_private *priv);
 void fo_event_seen(struct fo_private *priv);
 

@@ -208,9 +208,8 @@ fo_service_run(struct fo_private *priv)
 	fo_service_carrier_arm(priv);
 
 	due = fo_service_next_due(priv);
-	now = fo_now_ns();
 	if (due != UINT64_MAX)
-		fo_event_request_in(priv, due > now ? (due - now) / 1000 + 1 : 1);
+		fo_event_request_at(priv, due);
 }
 
 /* The handler of every service request (failover_event.c). */
@@ -222,7 +221,7 @@ fo_service_handler(struct fo_private *priv)
 	if (fo_service_closing(priv))
 		return;
 	if (pthread_mutex_trylock(&priv->lock) != 0) {
-		fo_event_request_in(priv, FO_SERVICE_RETRY_US);
+		fo_event_request_at(priv, fo_now_ns() + FO_SERVICE_RETRY_US * 1000ull);
 		return;
 	}
 	fo_service_run(priv);
