@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark scripts still run: each candidate of bench-burst.sh and
-# bench-overhead.sh gives a figure, in a minimal run, and bench-soak.sh
-# reports its events with no crash and no leak. Judges no figure
+# bench-overhead.sh gives a figure, in a minimal run, bench-soak.sh
+# reports its events with no crash and no leak, and bench-migrate.sh a row
+# per configuration. Judges no figure
 # (benchmarks are not tests on a shared machine); only that there is one.
 set -uo pipefail
 build=$1
@@ -50,5 +51,20 @@ elif bash "$top/devtools/bench-soak.sh" --build "$build" --flaps 3 --recreate 1 
 	fi
 else
 	echo "FAIL: bench-soak.sh exited with an error:"; cat "$out"; fail=1
+fi
+# One migration each of the driver's guest and the kernel's (QEMU, about a
+# minute): a row per configuration. A guest crash is a figure here, not a
+# failure (the vm suite judges crashes).
+rc=0
+bash "$top/devtools/bench-migrate.sh" --build "$build" --times 1 --against kernel \
+	failover=driver:net_failover0 kernel=kernel >"$out" 2>&1 || rc=$?
+if [ "$rc" = 77 ]; then
+	echo "note: bench-migrate.sh not run: $(grep '^skipped: ' "$out" | head -n 1)"
+elif [ "$rc" -ne 0 ]; then
+	echo "FAIL: bench-migrate.sh exited with an error:"; cat "$out"; fail=1
+elif grep -Eq '^failover +1 +[01] +[01] .* [01] of 1$' "$out" && grep -Eq '^kernel +1 ' "$out"; then
+	echo "ok: bench-migrate.sh reported both configurations"
+else
+	echo "FAIL: bench-migrate.sh printed no row per configuration:"; cat "$out"; fail=1
 fi
 exit $fail

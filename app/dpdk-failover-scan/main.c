@@ -30,7 +30,7 @@ usage(FILE *out)
 		"  -s, --sysfs DIR  scan DIR instead of /sys\n"
 		"  -x, --exception MODE\n"
 		"                   plan a kernel-held synthetic NIC as the devarg\n"
-		"                   exception=MODE would: auto (default), af_xdp, tap\n"
+		"                   exception=MODE would: auto (default; TAP on virtio_net), af_xdp, tap\n"
 		"  -j, --json       print one JSON object instead of a table\n"
 		"  -h, --help       show this help\n", prog);
 }

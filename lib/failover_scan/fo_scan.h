@@ -158,7 +158,7 @@ enum fo_scan_open_method {
 
 /** How a synthetic NIC held by the kernel is opened (devarg exception=). */
 enum fo_scan_exception {
-	FO_SCAN_EXC_AUTO,	/**< AF_XDP, else TAP */
+	FO_SCAN_EXC_AUTO,	/**< AF_XDP, else TAP; TAP on virtio_net */
 	FO_SCAN_EXC_AF_XDP,	/**< AF_XDP only */
 	FO_SCAN_EXC_TAP,	/**< TAP + tc redirect only */
 };

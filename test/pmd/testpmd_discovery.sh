@@ -12,7 +12,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 command -v dpdk-testpmd >/dev/null || { echo "skipped: dpdk-testpmd not installed"; exit 77; }
 work=$(mktemp -d)
 trap 'rm -rf "$work" "/var/run/dpdk/fodisc-$$"' EXIT
-python3 "$top/test/scan/gen_fixtures.py" "$work" azure_gen1 dpdk_bound >/dev/null || exit 1
+python3 "$top/test/scan/gen_fixtures.py" "$work" azure_gen1 dpdk_bound kvm_virtio_failover >/dev/null || exit 1
 tree=$work/azure_gen1
 fail=0
 
@@ -92,4 +92,23 @@ expect "needs an interface name" "iface= takes netdev names only"
 run "mac=00:22:48:00:aa:06"
 expect "primary (VF): 2 DPDK-bound VF(s) without a netdev: paired by the MAC of their port" \
 	"vfio-pci VFs kept as candidates"
+# virtio_net held by the kernel: the TAP exception path unless AF_XDP is
+# asked for (AF_XDP crashed these guests in live migrations), one line why.
+tree=$work/kvm_virtio_failover
+run "iface=ens10" && { echo "FAIL: probe succeeded with no netdev present"; fail=1; }
+expect "discovered virtio pair ens10" "virtio pair chosen by its master's name"
+expect "standby (synthetic .*): net_tap_failover0,iface=ft_failover0: held by virtio_net: TAP exception path on ens10nsby (AF_XDP crashed virtio_net guests in migration); fallback net_af_packet_failover0_syn,iface=ens10nsby" \
+	"virtio_net: TAP by default, saying why"
+run "iface=ens10,exception=af_xdp" && { echo "FAIL: probe succeeded with no netdev present"; fail=1; }
+expect "standby (synthetic .*): net_af_xdp_failover0,iface=ens10nsby: .*AF_XDP exception path on ens10nsby (exception=af_xdp)$" \
+	"virtio_net: AF_XDP when exception=af_xdp asks"
+run "iface=ens10,kernel_traffic=keep" && { echo "FAIL: probe succeeded with no netdev present"; fail=1; }
+if grep -q "without the XDP program" "$work/out"; then
+	echo "ok: (not checked: this build has no XDP program for kernel_traffic=keep)"
+else
+	expect "standby: kernel_traffic=keep takes AF_XDP on virtio_net ens10nsby, where AF_XDP crashed guests in live migration (see the guide)" \
+		"virtio_net: kernel_traffic=keep takes AF_XDP, saying the risk"
+	expect "standby (synthetic .*): net_af_xdp_failover0,iface=ens10nsby,xdp_prog=" \
+		"virtio_net: kernel_traffic=keep on the AF_XDP path"
+fi
 exit $fail

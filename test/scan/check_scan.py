@@ -114,22 +114,40 @@ def check_fixture(cli, name, expected_dir, work_dir):
     if table.returncode != 0 or not table.stdout:
         return fail("table mode exit %d" % table.returncode, table)
     print(table.stdout, end="")
-    # A kernel-held synthetic NIC: AF_XDP by default, TAP with --exception tap.
-    syn = [ln.split()[1] for ln in table.stdout.splitlines()
-           if ln.startswith("    synthetic")]
-    tap = run([cli, "--sysfs", root, "--exception", "tap"])
-    syn_tap = [ln.split()[1] for ln in tap.stdout.splitlines()
-               if ln.startswith("    synthetic")]
-    if tap.returncode != 0 or len(syn_tap) != len(syn):
-        return fail("--exception tap: exit %d" % tap.returncode, tap)
-    for d, t in zip(syn, syn_tap):
-        if (d == "af_xdp") != (t == "tap") or d == "tap" or t == "af_xdp":
-            return fail("synthetic plan %s by default, %s with --exception "
-                        "tap: want af_xdp and tap, or neither" % (d, t), tap)
+    # A kernel-held synthetic NIC: AF_XDP by default (TAP on virtio_net),
+    # AF_XDP with --exception af_xdp, TAP with --exception tap.
+    syn = synthetic_plans(table.stdout)
+    plans = {}
+    for exc in ("af_xdp", "tap"):
+        proc = run([cli, "--sysfs", root, "--exception", exc])
+        plans[exc] = synthetic_plans(proc.stdout)
+        if proc.returncode != 0 or len(plans[exc]) != len(syn):
+            return fail("--exception %s: exit %d" % (exc, proc.returncode), proc)
+    for (kind, d), (_, x), (_, t) in zip(syn, plans["af_xdp"], plans["tap"]):
+        if x == "af_xdp" and t == "tap":
+            want = d == ("tap" if kind == "virtio" else "af_xdp")
+        else:
+            want = d == x == t and x not in ("af_xdp", "tap")
+        if not want:
+            return fail("%s pair: synthetic plan %s by default, %s with "
+                        "--exception af_xdp, %s with --exception tap: want "
+                        "af_xdp (tap on virtio), af_xdp and tap, or the same "
+                        "plan thrice" % (kind, d, x, t), table)
     print("PASS %s: %d pairs, %d candidates, %d ignored" % (
         name, len(actual["pairs"]), len(actual["vf_candidates"]),
         len(actual["ignored"])))
     return 0
+
+
+def synthetic_plans(table):
+    """(pair kind, synthetic plan) per pair of the table output."""
+    plans, kind = [], None
+    for ln in table.splitlines():
+        if ln.startswith(("netvsc ", "virtio ")):
+            kind = ln.split()[0]
+        elif ln.startswith("    synthetic"):
+            plans.append((kind, ln.split()[1]))
+    return plans
 
 
 def check_sysfs(cli):

@@ -213,7 +213,19 @@ test_plans(void)
 	CHECK(fo_scan_exception_parse("tap") == FO_SCAN_EXC_TAP);
 	CHECK(fo_scan_exception_parse("xdp") == -1 && fo_scan_exception_parse("") == -1);
 	CHECK(strcmp(fo_scan_open_method_name(FO_SCAN_OPEN_AF_XDP), "af_xdp") == 0);
+	/* virtio_net held by the kernel: TAP unless AF_XDP is asked for. */
 	pair.kind = FO_SCAN_KIND_VIRTIO;
+	strcpy(pair.synthetic.driver, "virtio_net");
+	fo_scan_plan_synthetic(&pair, &plan);
+	fo_scan_plan_exception(&pair, FO_SCAN_EXC_AUTO, &plan);
+	CHECK(plan.method == FO_SCAN_OPEN_TAP && strcmp(plan.devargs, "eth0") == 0);
+	CHECK(strstr(plan.reason, "AF_XDP crashed virtio_net guests") != NULL);
+	fo_scan_plan_synthetic(&pair, &plan);
+	fo_scan_plan_exception(&pair, FO_SCAN_EXC_AF_XDP, &plan);
+	CHECK(plan.method == FO_SCAN_OPEN_AF_XDP && strcmp(plan.devargs, "iface=eth0") == 0);
+	fo_scan_plan_synthetic(&pair, &plan);
+	fo_scan_plan_exception(&pair, FO_SCAN_EXC_TAP, &plan);
+	CHECK(plan.method == FO_SCAN_OPEN_TAP && strstr(plan.reason, "exception=tap") != NULL);
 	strcpy(pair.synthetic.driver, "vfio-pci");
 	strcpy(pair.synthetic.pci, "0000:01:00.0");
 	fo_scan_plan_synthetic(&pair, &plan);

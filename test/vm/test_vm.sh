@@ -5,7 +5,12 @@
 # One scenario of the vm suite on a QEMU guest (TCG) with KVM's failover:
 # virtio-net failover=on (standby) + e1000e primary, same MAC.
 #   test_vm.sh PATH/librte_net_failover.so SCENARIO
-# SCENARIO: steady | hotplug | hotplug_down | migrate | devargs
+# SCENARIO: steady | hotplug | hotplug_down | migrate | devargs | af_xdp
+# (and migrate_once, a developer's probe for devtools/bench-migrate.sh: one
+# migration run of FO_VM_MODE=driver|kernel|xsk with FO_VM_VDEV (xsk: the
+# options of fo-xsk-echo, FO_VM_XSK its path), no anchor, no
+# repetition, FO_VM_CARRIER=standby for a port without the primary; it
+# prints "probe: ..." lines and fails only when it could not run)
 # hotplug and migrate run the guest twice: with testpmd (macswap) on
 # net_failover, then with the guest kernel's own net_failover answering ICMP
 # echo (the anchor), and print both side by side. The other scenarios run
@@ -19,8 +24,8 @@ set -euo pipefail
 
 scenario=${2:-}
 case $scenario in
-steady | hotplug | hotplug_down | migrate | devargs) ;;
-*) echo "usage: $0 PATH/librte_net_failover.so steady|hotplug|hotplug_down|migrate|devargs"; exit 2 ;;
+steady | hotplug | hotplug_down | migrate | devargs | af_xdp | migrate_once) ;;
+*) echo "usage: $0 PATH/librte_net_failover.so steady|hotplug|hotplug_down|migrate|devargs|af_xdp"; exit 2 ;;
 esac
 vm_init "$1"
 H="ip -n $VM_NS_H"
@@ -28,13 +33,14 @@ H="ip -n $VM_NS_H"
 # Boots the source guest. $1 = driver|kernel, $2 = 1|0 (netdevs up), $3 =
 # the --vdev (driver). Returns once it answers.
 boot() {
-	local mode=$1 up=$2 vdev=${3:-net_failover0} t0
+	local mode=$1 up=$2 vdev=${3:-net_failover0} t0 xsk=
+	[ "$mode" != xsk ] || xsk="fo.xsk=${3:-}"
 	rm -f "$VM_TMP"/src.console "$VM_TMP"/dst.console "$VM_TMP/events" "$VM_TMP/qmp.times"
 	# FO_VM_APPEND: more guest arguments, e.g. fo.log=debug.
-	VM_APPEND="fo.mode=$mode fo.up=$up fo.vdev=$vdev fo.ip=$VM_IP/24 ${FO_VM_APPEND:-}"
+	VM_APPEND="fo.mode=$mode fo.up=$up fo.vdev=$vdev fo.ip=$VM_IP/24 $xsk ${FO_VM_APPEND:-}"
 	t0=$(vm_now)
 	vm_qemu src fvs0 fvp0 || return 1
-	if ! vm_wait_console src 150 'fo-vm: .* (ready: kernel|testpmd: Press enter)'; then
+	if ! vm_wait_console src 150 'fo-vm: .* (ready: kernel|testpmd: Press enter|xsk_echo: ready)'; then
 		vm_fail "$mode guest not ready in 150 s"
 		return 1
 	fi
@@ -58,15 +64,18 @@ halt() {
 }
 
 # Traffic until the primary carries it: the steady state. $1 = label.
+# VM_CARRIER: the path that carries in steady state, primary unless the
+# probe runs a port that only has the standby (FO_VM_CARRIER=standby).
+VM_CARRIER=primary
 steady() {
 	vm_traffic_start 120 || return 1
 	vm_event start
-	if ! vm_wait_echoes primary 60 300; then
-		vm_fail "$1: no echo by the primary 60 s after the start"
+	if ! vm_wait_echoes $VM_CARRIER 60 300; then
+		vm_fail "$1: no echo by the $VM_CARRIER 60 s after the start"
 		return 1
 	fi
 	vm_event steady
-	vm_wait_echoes primary 10 1000 || vm_fail "$1: the primary stopped echoing in steady state"
+	vm_wait_echoes $VM_CARRIER 10 1000 || vm_fail "$1: the $VM_CARRIER stopped echoing in steady state"
 	# Until the next event's command leaves (QMP to a busy QEMU): not judged.
 	vm_event idle
 }
@@ -122,7 +131,8 @@ migrate() {
 			return 0
 		fi
 	fi
-	vm_wait_echoes primary_dst 60 1000 || vm_fail "$label: no echo by the destination's primary"
+	[ "$VM_CARRIER" = standby ] ||
+		vm_wait_echoes primary_dst 60 1000 || vm_fail "$label: no echo by the destination's primary"
 }
 
 # Event $1 at the time the last QMP command was sent.
@@ -156,8 +166,8 @@ run() {
 		vm_traffic_stop
 	else
 		case $scenario in
-		hotplug | hotplug_down | devargs) hotplug "$label" ;;
-		migrate) migrate "$label" || true ;;
+		hotplug | hotplug_down | devargs | af_xdp) hotplug "$label" ;;
+		migrate | migrate_once) migrate "$label" || true ;;
 		esac
 		vm_event end
 		vm_traffic_stop
@@ -288,6 +298,25 @@ runs() {
 	done
 }
 
+# The exception path the driver took on the guest's virtio_net, from its
+# own log lines: TAP by default (AF_XDP crashed these guests in live
+# migrations, see the guide), AF_XDP when exception=af_xdp asks for it.
+check_standby_path() {
+	local f=$VM_TMP/driver.src.console
+	[ -f "$f" ] || return 0
+	case $1 in
+	tap)
+		grep -q 'standby (synthetic [^)]*): net_tap_failover0,.*: held by virtio_net: TAP exception path on .* (AF_XDP crashed virtio_net guests in migration)' "$f" &&
+			grep -q 'standby net_tap_failover0 started' "$f"
+		;;
+	af_xdp)
+		grep -q 'standby (synthetic [^)]*): net_af_xdp_failover0,iface=.*(exception=af_xdp)' "$f" &&
+			grep -q 'standby: AF_XDP on .*, XDP program' "$f"
+		;;
+	esac && echo "standby: the $1 exception path, as its log lines say" ||
+		vm_fail "the standby did not take the $1 exception path (its log lines are not in the driver's console)"
+}
+
 fig() { awk -F= -v k="$1" '$1 == k {print $2}' "$VM_TMP/figures" 2>/dev/null || true; }
 
 check_driver() {
@@ -390,20 +419,38 @@ compare() {
 }
 
 case $scenario in
+migrate_once)
+	m=${FO_VM_MODE:-driver}
+	VM_CARRIER=${FO_VM_CARRIER:-primary}
+	run "$m" 1 "${FO_VM_VDEV:-}"
+	w=$(broke "$m")
+	crash_lines "$m" | sed 's/^/probe: oops /'
+	v=${FO_VM_VDEV:-}
+	[ "$m" = xsk ] || v=${v:-net_failover0}
+	echo "probe: mode=$m vdev=$v broke=${w:+yes} why=${w:-none}" \
+		"lost=$(lost "$m" migrate migrated) fails=$VM_FAILS"
+	exit 0
+	;;
 steady)
 	# No anchor here: in steady state both lose nothing (the time budget
 	# of the suite goes to the scenarios with an event). The kernel runs
 	# only to judge a broken driver guest.
 	runs 0 1
 	check_driver
+	check_standby_path tap
 	;;
-hotplug | hotplug_down | devargs)
+hotplug | hotplug_down | devargs | af_xdp)
 	case $scenario in
 	hotplug) runs 1 1 ;;
 	hotplug_down) runs 0 0 ;;
+	af_xdp) runs 0 1 "net_failover0,exception=af_xdp" ;;
 	devargs) runs 0 1 "net_failover0,primary=(net_af_packet0,iface=@PRIMARY@),standby=(net_af_packet1,iface=@STANDBY@)" ;;
 	esac
 	check_driver
+	case $scenario in
+	hotplug | hotplug_down) check_standby_path tap ;;
+	af_xdp) check_standby_path af_xdp ;;
+	esac
 	[ "$(fig driver.unplug.standby.echoes)" -gt 0 ] 2>/dev/null ||
 		vm_fail "no echo by the standby after the unplug"
 	[ "$(fig driver.plug.primary.echoes)" -gt 0 ] 2>/dev/null ||
@@ -418,6 +465,7 @@ hotplug | hotplug_down | devargs)
 migrate)
 	runs 1 1
 	check_driver
+	check_standby_path tap
 	compare migrate migrated
 	no_worse migration migrate migrated
 	switch_times

@@ -3,8 +3,10 @@
 # Copyright(c) 2026 The net_failover authors
 #
 # /init of the vm suite's guest. Kernel command line:
-#   fo.mode=driver|kernel  who answers: testpmd (macswap) on net_failover, or
-#                          the guest kernel's own net_failover (ICMP echo)
+#   fo.mode=driver|kernel|xsk  who answers: testpmd (macswap) on net_failover,
+#                          the guest kernel's own net_failover (ICMP echo), or
+#                          /bin/fo-xsk-echo on the standby (AF_XDP, no DPDK)
+#   fo.xsk=A,B             fo-xsk-echo's options (copy, skb, nowakeup)
 #   fo.up=1|0              the guest's network configuration brings the
 #                          netdevs up (1) or leaves them down (0)
 #   fo.vdev=ARGS           --vdev of testpmd (default net_failover0); the
@@ -26,7 +28,7 @@ say() {
 	echo "fo-vm: $ut $*"
 }
 
-mode=driver up=1 vdev=net_failover0 ip=10.99.0.2/24 log=info eal=
+mode=driver up=1 vdev=net_failover0 ip=10.99.0.2/24 log=info eal= xsk=
 for a in $(cat /proc/cmdline); do
 	case $a in
 	fo.mode=*) mode=${a#fo.mode=} ;;
@@ -35,6 +37,7 @@ for a in $(cat /proc/cmdline); do
 	fo.ip=*) ip=${a#fo.ip=} ;;
 	fo.log=*) log=${a#fo.log=} ;;
 	fo.eal=*) eal=$(echo "${a#fo.eal=}" | tr , ' ') ;;
+	fo.xsk=*) xsk=$(echo "${a#fo.xsk=}" | tr , ' ') ;;
 	esac
 done
 
@@ -102,6 +105,13 @@ if [ "$mode" = kernel ]; then
 	ip addr add "$ip" dev "$master"
 	say "ready: kernel net_failover on $master ($ip)"
 	monitor
+fi
+
+if [ "$mode" = xsk ]; then
+	monitor &
+	/bin/fo-xsk-echo "$standby" $xsk 2>&1 | while read -r l; do say "$l"; done
+	say "fo-xsk-echo exited"
+	poweroff -f
 fi
 
 vdev=$(echo "$vdev" | sed "s/@PRIMARY@/$primary/g; s/@STANDBY@/$standby/g")

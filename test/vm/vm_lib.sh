@@ -66,6 +66,11 @@ vm_initrd() {
 	mkdir -p "$r/pmd"
 	cp "$VM_DIR/vm_init.sh" "$r/init"
 	cp "$VM_SO" "$r/pmd/librte_net_failover.so"
+	# FO_VM_XSK: devtools/bench-migrate.sh's AF_XDP echo without DPDK.
+	if [ -n "${FO_VM_XSK:-}" ]; then
+		mkdir -p "$r/bin"
+		cp "$FO_VM_XSK" "$r/bin/fo-xsk-echo"
+	fi
 	# Libraries the PMD needs beyond testpmd's (e.g. libsystemd).
 	for lib in $(ldd "$VM_SO" | grep -oE '/[^ ]+'); do
 		[ -e "$(readlink -f "$lib")" ] || continue

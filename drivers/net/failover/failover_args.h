@@ -33,7 +33,7 @@ enum fo_grace_mode {
 
 /* How a discovered synthetic NIC held by the kernel is opened. */
 enum fo_exception {
-	FO_EXC_AUTO = 0, /* AF_XDP where the kernel and net_af_xdp allow it, else TAP */
+	FO_EXC_AUTO = 0, /* AF_XDP where the kernel and net_af_xdp allow it, else TAP; TAP on virtio_net */
 	FO_EXC_AF_XDP,   /* AF_XDP only */
 	FO_EXC_TAP,      /* TAP + tc redirect only */
 };

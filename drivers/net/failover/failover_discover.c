@@ -100,12 +100,28 @@ fo_discover_plan_vf(struct fo_private *priv, const struct fo_scan_vf *vf)
 static void
 fo_discover_plan_synthetic(struct fo_private *priv, const struct fo_scan_pair *pair)
 {
+	const enum fo_scan_exception exc = (enum fo_scan_exception)priv->args.exception;
 	struct fo_sub *sub = fo_sub_of(priv, FO_PATH_STANDBY);
 	const char *iface = pair->synthetic.iface;
 	struct fo_scan_open_plan plan;
 
 	fo_scan_plan_synthetic(pair, &plan);
-	fo_scan_plan_exception(pair, (enum fo_scan_exception)priv->args.exception, &plan);
+	/*
+	 * kernel_traffic=keep lives on the AF_XDP path: asked for, it takes
+	 * AF_XDP even where auto would not (virtio_net), and says so.
+	 */
+	if (exc == FO_SCAN_EXC_AUTO && priv->args.keep_kernel &&
+	    pair->kind == FO_SCAN_KIND_VIRTIO && plan.method == FO_SCAN_OPEN_TAP) {
+		FO_LOG(WARNING, priv,
+		       "standby: kernel_traffic=keep takes AF_XDP on virtio_net %s, where AF_XDP crashed guests in live migration (see the guide)",
+		       iface);
+		fo_scan_plan_exception(pair, FO_SCAN_EXC_AF_XDP, &plan);
+		snprintf(plan.reason, sizeof(plan.reason),
+			 "held by virtio_net: AF_XDP exception path on %s (kernel_traffic=keep), else TAP",
+			 iface);
+	} else {
+		fo_scan_plan_exception(pair, exc, &plan);
+	}
 	sub->devargs[0] = '\0';
 	sub->fallback[0] = '\0';
 	sub->tc_syn[0] = '\0';
