@@ -110,12 +110,13 @@ for i in $(seq "$times"); do
 		[ "$spec" = "${spec#*:}" ] || vdev=${spec#*:}
 		log="$work/$name.$i.log"
 		rc=0
-		carrier=primary
+		carrier=primary xsk=
 		case $mode:$vdev in
 		driver: | driver:net_failover* | kernel:) ;;
 		*) carrier=standby ;;
 		esac
-		FO_VM_XSK=$build/test/vm/fo-xsk-echo FO_VM_MODE=$mode FO_VM_VDEV=$vdev FO_VM_CARRIER=$carrier FO_VM_SAVE=${save:+$save/$name.$i} \
+		[ "$mode" != xsk ] || xsk=$build/test/vm/fo-xsk-echo
+		FO_VM_XSK=$xsk FO_VM_MODE=$mode FO_VM_VDEV=$vdev FO_VM_CARRIER=$carrier FO_VM_SAVE=${save:+$save/$name.$i} \
 			"$top/test/vm/test_vm.sh" "$so" migrate_once >"$log" 2>&1 || rc=$?
 		[ -z "$save" ] || cp "$log" "$save/$name.$i.log"
 		line=$(grep '^probe: mode=' "$log" | tail -n 1 || true)

@@ -5,7 +5,7 @@
 # One scenario of the vm suite on a QEMU guest (TCG) with KVM's failover:
 # virtio-net failover=on (standby) + e1000e primary, same MAC.
 #   test_vm.sh PATH/librte_net_failover.so SCENARIO
-# SCENARIO: steady | hotplug | hotplug_down | migrate | devargs | af_xdp
+# SCENARIO: steady | hotplug | hotplug_down | migrate | devargs
 # (and migrate_once, a developer's probe for devtools/bench-migrate.sh: one
 # migration run of FO_VM_MODE=driver|kernel|xsk with FO_VM_VDEV (xsk: the
 # options of fo-xsk-echo, FO_VM_XSK its path), no anchor, no
@@ -24,8 +24,8 @@ set -euo pipefail
 
 scenario=${2:-}
 case $scenario in
-steady | hotplug | hotplug_down | migrate | devargs | af_xdp | migrate_once) ;;
-*) echo "usage: $0 PATH/librte_net_failover.so steady|hotplug|hotplug_down|migrate|devargs|af_xdp"; exit 2 ;;
+steady | hotplug | hotplug_down | migrate | devargs | migrate_once) ;;
+*) echo "usage: $0 PATH/librte_net_failover.so steady|hotplug|hotplug_down|migrate|devargs"; exit 2 ;;
 esac
 vm_init "$1"
 H="ip -n $VM_NS_H"
@@ -166,7 +166,7 @@ run() {
 		vm_traffic_stop
 	else
 		case $scenario in
-		hotplug | hotplug_down | devargs | af_xdp) hotplug "$label" ;;
+		hotplug | hotplug_down | devargs) hotplug "$label" ;;
 		migrate | migrate_once) migrate "$label" || true ;;
 		esac
 		vm_event end
@@ -439,17 +439,17 @@ steady)
 	check_driver
 	check_standby_path tap
 	;;
-hotplug | hotplug_down | devargs | af_xdp)
+hotplug | hotplug_down | devargs)
 	case $scenario in
 	hotplug) runs 1 1 ;;
-	hotplug_down) runs 0 0 ;;
-	af_xdp) runs 0 1 "net_failover0,exception=af_xdp" ;;
+	# The AF_XDP path, which the guest keeps where it is not migrated.
+	hotplug_down) runs 0 0 "net_failover0,exception=af_xdp" ;;
 	devargs) runs 0 1 "net_failover0,primary=(net_af_packet0,iface=@PRIMARY@),standby=(net_af_packet1,iface=@STANDBY@)" ;;
 	esac
 	check_driver
 	case $scenario in
-	hotplug | hotplug_down) check_standby_path tap ;;
-	af_xdp) check_standby_path af_xdp ;;
+	hotplug) check_standby_path tap ;;
+	hotplug_down) check_standby_path af_xdp ;;
 	esac
 	[ "$(fig driver.unplug.standby.echoes)" -gt 0 ] 2>/dev/null ||
 		vm_fail "no echo by the standby after the unplug"
