@@ -101,7 +101,10 @@ for _ in $(seq "$load"); do
 	(while :; do :; done) &
 	loaders+=($!)
 done
-kver=$(ls /var/cache/net-failover/vm/kernel/root/boot 2>/dev/null | sed -n 's/^vmlinuz-//p' | head -n 1)
+# The guest's kernel, once test/vm/vm_image.sh has cached it (not yet on a
+# fresh machine, never in a Debian root, where the vm suite skips).
+kver=$(ls "${FO_VM_CACHE:-/var/cache/net-failover/vm}/kernel/root/boot" 2>/dev/null |
+	sed -n 's/^vmlinuz-//p' | head -n 1 || true)
 echo "$prog: ${#configs[@]} configurations x $times migrations, interleaved; guest kernel ${kver:-(not built yet)}; $load busy loop(s) beside"
 for i in $(seq "$times"); do
 	for c in "${configs[@]}"; do
