@@ -25,6 +25,7 @@
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -255,13 +256,51 @@ guard_env(void)
 	CHECK(prctl(PR_SET_CHILD_SUBREAPER, 1) == 0, "PR_SET_CHILD_SUBREAPER: %s", strerror(errno));
 }
 
+/* Lines of /proc/PID/maps that name path. */
+static int
+count_maps(pid_t pid, const char *path)
+{
+	char name[64], line[1024];
+	int n = 0;
+	FILE *f;
+
+	snprintf(name, sizeof(name), "/proc/%d/maps", (int)pid);
+	f = fopen(name, "r");
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		n += strstr(line, path) != NULL;
+	fclose(f);
+	return n;
+}
+
+/*
+ * A mapping of a file under /dev, as EAL's of a device's BARs (uio,
+ * vfio-pci) or of hugepages: a guardian that kept it would hold the device.
+ */
+static void *
+map_dev_file(char *path, size_t len)
+{
+	void *m;
+	int fd;
+
+	snprintf(path, len, "/dev/shm/fo-guard-test.%d", (int)getpid());
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	CHECK(fd >= 0 && ftruncate(fd, 4096) == 0, "%s: %s", path, strerror(errno));
+	m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED, "mmap %s: %s", path, strerror(errno));
+	close(fd);
+	return m;
+}
+
 int
 main(void)
 {
 	struct fo_guard g;
 	pid_t app, gpid, old;
 	int tapfd, tap2fd, fds, fd, st;
-	char path[64], comm[32];
+	char path[64], comm[32], devpath[64];
+	void *devmap;
 	double t0;
 	FILE *f;
 
@@ -270,7 +309,9 @@ main(void)
 	sh("ip link set " SYN " up && ip link set " PEER " up");
 	tapfd = tap_open(TAP);
 
-	printf("add: a guardian named fo-guard, own session, only stderr, socket, pidfd\n");
+	printf("add: a guardian named fo-guard, own session, only stderr, socket, pidfd,\n"
+	       "     none of the parent's mappings of files under /dev\n");
+	devmap = map_dev_file(devpath, sizeof(devpath));
 	memset(&g, 0, sizeof(g));
 	fds = count_fds(getpid());
 	CHECK(fo_guard_add(&g, FO_GUARD_TC, if_nametoindex(SYN), if_nametoindex(TAP), err,
@@ -287,6 +328,11 @@ main(void)
 	CHECK(strcmp(comm, "fo-guard\n") == 0, "comm '%s'", comm);
 	CHECK(getsid(g.pid) == g.pid, "guardian not in a session of its own");
 	CHECK(count_fds(g.pid) <= 3, "guardian holds %d fds", count_fds(g.pid));
+	CHECK(count_maps(getpid(), devpath) == 1, "the parent lost its mapping of %s", devpath);
+	CHECK(count_maps(g.pid, devpath) == 0, "the guardian still maps %s (%d)", devpath,
+	      count_maps(g.pid, devpath));
+	munmap(devmap, 4096);
+	unlink(devpath);
 	CHECK(fo_guard_add(&g, FO_GUARD_TC, if_nametoindex(SYN), if_nametoindex(TAP), err,
 			   sizeof(err)) == 0 &&
 		      g.n == 1,

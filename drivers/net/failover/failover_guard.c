@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include <net/if.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -475,6 +477,83 @@ fo_guard_close_fds(int sock)
 	return 3;
 }
 
+/*
+ * fork() copied every mapping of the parent, among them some that hold a
+ * device: a vfio-pci device's BARs (mapped, its file stays open, and the
+ * kernel cannot finish the device's removal: QEMU's device_del and a live
+ * migration would wait for the guardian), uio and sysfs resource BARs,
+ * verbs doorbells, hugepages. None is the guardian's: they go.
+ */
+static char fo_guard_maps[8192];
+
+static uintptr_t
+fo_guard_hex(const char **p)
+{
+	uintptr_t v = 0;
+	int d;
+
+	for (;; (*p)++) {
+		if (**p >= '0' && **p <= '9')
+			d = **p - '0';
+		else if (**p >= 'a' && **p <= 'f')
+			d = **p - 'a' + 10;
+		else
+			return v;
+		v = v * 16 + (uintptr_t)d;
+	}
+}
+
+/* One line of /proc/self/maps: "start-end perms offset dev inode path". */
+static void
+fo_guard_drop_mapping(const char *line)
+{
+	const char *p = line;
+	uintptr_t start, end;
+	int field;
+
+	start = fo_guard_hex(&p);
+	if (*p++ != '-')
+		return;
+	end = fo_guard_hex(&p);
+	for (field = 0; field < 5; field++) {
+		while (*p == ' ')
+			p++;
+		if (field < 4)
+			while (*p != ' ' && *p != '\0')
+				p++;
+	}
+	if (end > start && (strncmp(p, "/dev/", 5) == 0 || strncmp(p, "/sys/", 5) == 0 ||
+			    strncmp(p, "anon_inode:[vfio", 16) == 0))
+		munmap((void *)start, end - start);
+}
+
+static void
+fo_guard_drop_mappings(void)
+{
+	size_t len = 0;
+	ssize_t n;
+	char *line, *nl;
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	while ((n = read(fd, fo_guard_maps + len, sizeof(fo_guard_maps) - 1 - len)) > 0) {
+		len += (size_t)n;
+		fo_guard_maps[len] = '\0';
+		line = fo_guard_maps;
+		while ((nl = strchr(line, '\n')) != NULL) {
+			*nl = '\0';
+			fo_guard_drop_mapping(line);
+			line = nl + 1;
+		}
+		len -= (size_t)(line - fo_guard_maps);
+		if (len == sizeof(fo_guard_maps) - 1)
+			len = 0; /* a line longer than the buffer: not a path of ours */
+		memmove(fo_guard_maps, line, len);
+	}
+	close(fd);
+}
+
 static void __attribute__((noreturn)) fo_guard_child(int sock, pid_t parent)
 {
 	struct sigaction sa;
@@ -497,6 +576,7 @@ static void __attribute__((noreturn)) fo_guard_child(int sock, pid_t parent)
 	sock = fo_guard_close_fds(sock);
 	if (sock < 0)
 		_exit(1);
+	fo_guard_drop_mappings();
 
 	/* A pidfd also sees the parent go when a child of its holds our socket. */
 	pidfd = (int)syscall(SYS_pidfd_open, parent, 0);
