@@ -75,6 +75,7 @@ fo_discover_plan_vf(struct fo_private *priv, const struct fo_scan_vf *vf)
 {
 	struct fo_sub *sub = fo_sub_of(priv, FO_PATH_PRIMARY);
 	struct fo_scan_open_plan plan;
+	char line[sizeof(priv->vf_plan_logged)];
 
 	fo_scan_plan_vf(vf, &plan);
 	sub->devargs[0] = '\0';
@@ -93,8 +94,13 @@ fo_discover_plan_vf(struct fo_private *priv, const struct fo_scan_vf *vf)
 	default:
 		break;
 	}
-	FO_LOG(INFO, priv, "primary (VF): %s: %s%s%s", sub->devargs[0] ? sub->devargs : "none",
-	       plan.reason, sub->fallback[0] ? "; fallback " : "", sub->fallback);
+	snprintf(line, sizeof(line), "%s: %s%s%s", sub->devargs[0] ? sub->devargs : "none",
+		 plan.reason, sub->fallback[0] ? "; fallback " : "", sub->fallback);
+	/* Rescans repeat it while the VF is away: logged when it changes. */
+	if (strcmp(line, priv->vf_plan_logged) != 0) {
+		FO_LOG(INFO, priv, "primary (VF): %s", line);
+		strlcpy(priv->vf_plan_logged, line, sizeof(priv->vf_plan_logged));
+	}
 }
 
 static void
@@ -231,9 +237,10 @@ fo_discover_candidates(struct fo_private *priv, const struct fo_scan_result *res
 			strlcpy(priv->vf_candidates[priv->n_vf_candidates++], plan.devargs,
 				sizeof(priv->vf_candidates[0]));
 	}
-	if (priv->n_vf_candidates > 0)
+	if (priv->n_vf_candidates > 0 && priv->n_vf_candidates != priv->vf_candidates_logged)
 		FO_LOG(INFO, priv, "primary (VF): %u DPDK-bound VF(s) without a netdev: paired by the MAC of their port",
 		       priv->n_vf_candidates);
+	priv->vf_candidates_logged = priv->n_vf_candidates;
 }
 
 /*
@@ -245,24 +252,26 @@ int
 fo_discover_attach_candidate(struct fo_private *priv, struct fo_sub *sub)
 {
 	struct fo_sub *syn = fo_sub_of(priv, FO_PATH_STANDBY);
-	struct rte_ether_addr want, got;
+	struct rte_ether_addr want;
 	unsigned int i;
+	int ret = -ENODEV;
 
 	if (priv->pair_mac_known)
 		memcpy(want.addr_bytes, priv->pair_mac, RTE_ETHER_ADDR_LEN);
 	else if (!fo_sub_present(syn) || rte_eth_macaddr_get(syn->port_id, &want) != 0)
 		return -ENODEV;
-	for (i = 0; i < priv->n_vf_candidates; i++) {
+	/* Checked before the port is taken: another NIC's VF is never touched. */
+	sub->want_mac = true;
+	memcpy(sub->mac, want.addr_bytes, RTE_ETHER_ADDR_LEN);
+	for (i = 0; i < priv->n_vf_candidates && ret < 0; i++) {
 		strlcpy(sub->devargs, priv->vf_candidates[i], sizeof(sub->devargs));
 		sub->probe_failures = 1; /* candidates are tried quietly */
-		if (fo_sub_attach(priv, sub) < 0)
-			continue;
-		if (rte_eth_macaddr_get(sub->port_id, &got) == 0 &&
-		    rte_is_same_ether_addr(&got, &want)) {
-			FO_LOG(INFO, priv, "primary (VF): %s has the pair's MAC", sub->devargs);
-			return 0;
-		}
-		fo_sub_detach(priv, sub, "another NIC's VF");
+		ret = fo_sub_attach(priv, sub);
+	}
+	sub->want_mac = false;
+	if (ret == 0) {
+		FO_LOG(INFO, priv, "primary (VF): %s has the pair's MAC", sub->devargs);
+		return 0;
 	}
 	sub->devargs[0] = '\0';
 	return -ENODEV;
@@ -354,6 +363,13 @@ fo_discover_refresh(struct fo_private *priv)
 			fo_scan_plan_vf(&p->vf, &plan);
 			if (plan.method != FO_SCAN_OPEN_NONE)
 				fo_discover_plan_vf(priv, &p->vf);
+		} else if (vf->devargs[0] != '\0') {
+			/*
+			 * The VF planned before is gone (its netdev went with
+			 * a rebinding to vfio-pci, say): the candidates
+			 * without a netdev are looked at instead.
+			 */
+			fo_discover_plan_vf(priv, NULL);
 		}
 		fo_discover_candidates(priv, res, p);
 		break;

@@ -265,8 +265,10 @@ fo_dev_close(struct rte_eth_dev *dev)
 		fo_dev_stop(dev);
 	fo_service_shutdown(priv);
 	fo_lock(priv);
-	FO_FOREACH_SUB(priv, sub)
+	FO_FOREACH_SUB(priv, sub) {
 		fo_sub_detach(priv, sub, "port closed");
+		fo_sub_teardown_reap(priv, sub, true); /* it holds priv */
+	}
 	fo_flow_free_all(priv);
 	pthread_mutex_lock(&priv->paths_lock);
 	fo_queue_free_all(dev);

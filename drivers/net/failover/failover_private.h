@@ -104,6 +104,23 @@ enum fo_qkind {
 	FO_QKIND_CHANNELS,  /* one Rx queue per channel of its netdev, t Tx (net_af_xdp) */
 };
 
+/*
+ * The teardown of a removed PCI device on a thread of its own
+ * (failover_teardown.c): a copy of what it needs, since the sub-device
+ * may open another device meanwhile.
+ */
+struct fo_teardown {
+	bool running;
+	pthread_t tid;
+	uint16_t port;
+	char bus[32];
+	char name[RTE_DEV_NAME_MAX_LEN];
+	struct fo_private *priv;
+	uint32_t done; /* atomic */
+	int ret;
+	uint64_t start_ns;
+};
+
 /* One sub-device: the primary (the VF's path) or the standby (the synthetic NIC's). */
 struct fo_sub {
 	struct fo_private *priv;
@@ -153,6 +170,10 @@ struct fo_sub {
 	uint16_t max_txq;
 	uint16_t refused_rxq; /* too few queues for these port counts: left absent */
 	uint16_t refused_txq;
+	/* A DPDK-bound VF candidate is taken only with the pair's MAC (failover_discover.c). */
+	bool want_mac;
+	uint8_t mac[RTE_ETHER_ADDR_LEN];
+	struct fo_teardown teardown; /* of its last removed PCI device */
 };
 
 static inline bool
@@ -229,6 +250,9 @@ struct fo_private {
 	/* DPDK-bound VFs with no netdev: paired by the probed port's MAC. */
 	unsigned int n_vf_candidates;
 	char vf_candidates[FO_MAX_VF_CANDIDATES][32];
+	/* What discovery last logged of the VF: only a change is logged again. */
+	char vf_plan_logged[2 * FO_DEVARGS_MAX + FO_ERR_MAX];
+	unsigned int vf_candidates_logged;
 	uint64_t next_rescan_ns;  /* CLOCK_MONOTONIC */
 	uint32_t rescan_ms;       /* back-off of the VF search */
 	struct fo_netlink *netlink;
@@ -325,6 +349,7 @@ int fo_sub_bring_up(struct fo_private *priv, struct fo_sub *sub);
 void fo_sub_fall_back(struct fo_private *priv, struct fo_sub *sub, const char *why);
 void fo_sub_detach(struct fo_private *priv, struct fo_sub *sub, const char *why);
 void fo_sub_finish_drain(struct fo_private *priv, struct fo_sub *sub);
+void fo_sub_teardown_reap(struct fo_private *priv, struct fo_sub *sub, bool wait);
 void fo_sub_forget(struct fo_private *priv, struct fo_sub *sub);
 bool fo_sub_link_update(struct fo_private *priv, struct fo_sub *sub, bool gone_down);
 void fo_sub_link_refresh(struct fo_private *priv, struct fo_sub *sub);
@@ -362,6 +387,12 @@ void fo_netlink_query(struct fo_private *priv, struct fo_sub *sub);
 bool fo_netlink_carrier(const char *ifname, bool *up);
 
 /* failover_uevent.c */
+void fo_hotplug_lock(void);
+void fo_hotplug_unlock(void);
+bool fo_teardown_start(struct fo_private *priv, struct fo_teardown *td, const char *bus,
+		       const char *name, uint16_t port);
+bool fo_teardown_over(struct fo_teardown *td, bool wait);
+
 void fo_uevent_open(struct fo_private *priv);
 void fo_uevent_close(struct fo_private *priv);
 

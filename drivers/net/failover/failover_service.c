@@ -187,9 +187,11 @@ fo_service_run(struct fo_private *priv)
 	/* A link the events took down switches now, before the slower work below. */
 	if (priv->run_seen_ns != 0)
 		fo_switch_evaluate(priv, "link event");
-	FO_FOREACH_SUB(priv, sub)
+	FO_FOREACH_SUB(priv, sub) {
 		if (sub->state == FO_SUB_DRAINING)
 			fo_sub_finish_drain(priv, sub);
+		fo_sub_teardown_reap(priv, sub, false); /* it posts an event when over */
+	}
 	fo_discover_refresh(priv);
 	now = fo_now_ns();
 	FO_FOREACH_SUB(priv, sub) {

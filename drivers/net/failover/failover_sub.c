@@ -93,6 +93,22 @@ fo_sub_find_port(const char *name)
 	return FO_NO_PORT;
 }
 
+/* Whether the device named name has an ethdev port, owned or not. */
+static bool
+fo_sub_has_port(const char *name)
+{
+	uint16_t port;
+
+	for (port = rte_eth_find_next(0); port < RTE_MAX_ETHPORTS;
+	     port = rte_eth_find_next(port + 1)) {
+		const struct rte_device *device = rte_eth_devices[port].device;
+
+		if (device != NULL && strcmp(rte_dev_name(device), name) == 0)
+			return true;
+	}
+	return false;
+}
+
 /*
  * Sub-devices whose port was closed but which stay on their bus: the
  * failover device was removed while its port was open, possibly by EAL's
@@ -231,6 +247,40 @@ fo_sub_rename(struct fo_private *priv, struct fo_sub *sub, const char *name)
 	strlcpy(sub->ifname, name, sizeof(sub->ifname));
 }
 
+/* No teardown of a removed device of this name runs (failover_teardown.c). */
+static bool
+fo_sub_torn_down(const struct fo_sub *sub)
+{
+	return !sub->teardown.running || strcmp(sub->teardown.name, sub->name) != 0 ||
+	       strcmp(sub->teardown.bus, sub->bus) != 0;
+}
+
+/*
+ * A port that is not for this sub-device: a VF candidate without the
+ * pair's MAC (another NIC's VF), or a port that was there before and that
+ * the application has configured (its own). Neither is touched.
+ */
+static bool
+fo_sub_not_ours(struct fo_private *priv, struct fo_sub *sub, uint16_t port, bool existed)
+{
+	struct rte_ether_addr mac;
+
+	if (existed && rte_eth_devices[port].data->dev_configured) {
+		snprintf(sub->why, sizeof(sub->why), "%s is port %u, configured by the application",
+			 sub->name, port);
+		FO_LOG(INFO, priv, "%s: %s: not taken", fo_sub_role(sub), sub->why);
+		return true;
+	}
+	if (!sub->want_mac)
+		return false;
+	if (rte_eth_macaddr_get(port, &mac) == 0 &&
+	    memcmp(mac.addr_bytes, sub->mac, RTE_ETHER_ADDR_LEN) == 0)
+		return false;
+	snprintf(sub->why, sizeof(sub->why), "%s has another MAC than the pair's", sub->name);
+	FO_LOG(DEBUG, priv, "%s: %s: not taken", fo_sub_role(sub), sub->why);
+	return true;
+}
+
 /*
  * Probe one way of opening the sub-device (EAL hot-plug) and take ownership
  * of its port. Failures are logged at level, once per absence.
@@ -244,6 +294,7 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *plann
 	char devargs[FO_DEVARGS_MAX];
 	char why[128];
 	bool log = sub->probe_failures == 0;
+	bool existed;
 	uint16_t port;
 	int ret;
 
@@ -284,6 +335,16 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *plann
 	strlcpy(sub->bus, rte_bus_name(da.bus), sizeof(sub->bus));
 	rte_devargs_reset(&da);
 
+	if (!fo_sub_torn_down(sub)) {
+		snprintf(sub->why, sizeof(sub->why),
+			 "%s: the device removed at that address is still being torn down",
+			 sub->name);
+		if (log)
+			rte_log(RTE_LOG_INFO, fo_logtype, "net_failover %s: %s sub-device: %s\n",
+				priv->name, fo_sub_role(sub), sub->why);
+		return -EBUSY;
+	}
+
 	/*
 	 * Probing what is not there costs a PCI bus scan, and a failed vdev
 	 * probe leaves the device in EAL's list: look first.
@@ -308,6 +369,9 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *plann
 			return ret;
 		}
 	}
+	/* rte_dev_probe() may say 0 for a device probed before (22.11): asked first. */
+	existed = fo_sub_has_port(sub->name);
+	fo_hotplug_lock();
 	ret = rte_dev_probe(devargs);
 	if ((ret == 0 || ret == -EEXIST) && fo_sub_find_port(sub->name) == FO_NO_PORT &&
 	    fo_orphan_take(sub->name)) {
@@ -316,6 +380,7 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *plann
 		rte_eal_hotplug_remove(sub->bus, sub->name);
 		ret = rte_dev_probe(devargs);
 	}
+	fo_hotplug_unlock();
 	if (ret < 0 && ret != -EEXIST) {
 		snprintf(sub->why, sizeof(sub->why), "%s did not probe: %s", sub->name,
 			 rte_strerror(-ret));
@@ -327,12 +392,28 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *plann
 		sub->via_xdp = false;
 		return ret;
 	}
+	existed = existed || ret == -EEXIST;
 	port = fo_sub_find_port(sub->name);
 	if (port == FO_NO_PORT) {
-		FO_LOG(ERR, priv, "%s sub-device %s has no free ethdev port (not a NIC, or owned)",
-		       fo_sub_role(sub), sub->name);
-		if (ret != -EEXIST)
+		snprintf(sub->why, sizeof(sub->why), "%s has no free ethdev port (not a NIC, or owned)",
+			 sub->name);
+		if (log) /* a VF candidate owned by another port: every rescan */
+			rte_log(level, fo_logtype, "net_failover %s: %s sub-device %s\n", priv->name,
+				fo_sub_role(sub), sub->why);
+		if (!existed) { /* probed here: it goes again; another's is left alone */
+			fo_hotplug_lock();
 			rte_eal_hotplug_remove(sub->bus, sub->name);
+			fo_hotplug_unlock();
+		}
+		fo_xdp_path_release(priv, sub);
+		return -ENODEV;
+	}
+	if (fo_sub_not_ours(priv, sub, port, existed)) {
+		if (!existed) { /* probed here: it goes again */
+			fo_hotplug_lock();
+			rte_eal_hotplug_remove(sub->bus, sub->name);
+			fo_hotplug_unlock();
+		}
 		fo_xdp_path_release(priv, sub);
 		return -ENODEV;
 	}
@@ -590,34 +671,24 @@ static void
 fo_sub_remove_device(struct fo_private *priv, struct fo_sub *sub, uint16_t port)
 {
 	struct rte_device *device = rte_eth_devices[port].device;
+	int ret = -ENODEV;
 
-	if (device != NULL && rte_dev_remove(device) == 0)
-		return;
-	rte_eth_dev_close(port);
-	if (rte_eal_hotplug_remove(sub->bus, sub->name) < 0)
+	fo_hotplug_lock();
+	if (device != NULL)
+		ret = rte_dev_remove(device);
+	if (ret != 0) {
+		rte_eth_dev_close(port);
+		ret = rte_eal_hotplug_remove(sub->bus, sub->name);
+	}
+	fo_hotplug_unlock();
+	if (ret < 0)
 		FO_LOG(WARNING, priv, "%s %s: device removal failed", fo_sub_role(sub), sub->name);
 }
 
-/* Off the data path and no burst inside: stop, close and detach. */
+/* The port is closed and detached: the sub-device is absent. */
 static void
-fo_sub_close_port(struct fo_private *priv, struct fo_sub *sub)
+fo_sub_closed(struct fo_private *priv, struct fo_sub *sub)
 {
-	uint16_t port = sub->port_id;
-
-	pthread_mutex_lock(&priv->stats_lock);
-	fo_stats_fold(priv, sub);
-	sub->port_id = FO_NO_PORT;
-	pthread_mutex_unlock(&priv->stats_lock);
-	fo_watch_stop(priv, sub);
-	fo_flow_forget_sub(priv, sub);
-	fo_sub_tc_remove(priv, sub);
-	rte_eth_dev_stop(port);
-	if (priv->keep_sub_devices) {
-		rte_eth_dev_close(port);
-		fo_orphan_add(sub->name);
-	} else {
-		fo_sub_remove_device(priv, sub, port);
-	}
 	fo_xdp_path_release(priv, sub);
 	fo_netdev_restore(priv, sub);
 	sub->link_up = false;
@@ -633,6 +704,61 @@ fo_sub_close_port(struct fo_private *priv, struct fo_sub *sub)
 	sub->reopen = false;
 	fo_sub_set_state(priv, sub, FO_SUB_ABSENT);
 }
+
+/*
+ * Off the data path and no burst inside: stop, close and detach. A PCI
+ * device that was removed (its BARs gone) is torn down on a thread of its
+ * own (failover_teardown.c); the sub-device stays draining until then.
+ */
+static void
+fo_sub_close_port(struct fo_private *priv, struct fo_sub *sub)
+{
+	uint16_t port = sub->port_id;
+
+	pthread_mutex_lock(&priv->stats_lock);
+	fo_stats_fold(priv, sub);
+	sub->port_id = FO_NO_PORT;
+	pthread_mutex_unlock(&priv->stats_lock);
+	fo_watch_stop(priv, sub);
+	fo_flow_forget_sub(priv, sub);
+	fo_sub_tc_remove(priv, sub);
+	if (sub->banned && !priv->keep_sub_devices && strcmp(sub->bus, "pci") == 0) {
+		sub->teardown.start_ns = fo_now_ns();
+		if (fo_teardown_start(priv, &sub->teardown, sub->bus, sub->name, port)) {
+			FO_LOG(INFO, priv, "%s %s: stopped, closed and detached on a thread of its own",
+			       fo_sub_role(sub), sub->name);
+			fo_sub_closed(priv, sub);
+			return;
+		}
+	}
+	rte_eth_dev_stop(port);
+	if (priv->keep_sub_devices) {
+		rte_eth_dev_close(port);
+		fo_orphan_add(sub->name);
+	} else {
+		fo_sub_remove_device(priv, sub, port);
+	}
+	fo_sub_closed(priv, sub);
+}
+
+/*
+ * A removed device's teardown that is over (or, wait, once it is) is
+ * joined. A device of the same name (the VF back at its PCI address) waits
+ * for it: EAL knows a device by its name. Any other opens meanwhile.
+ */
+void
+fo_sub_teardown_reap(struct fo_private *priv, struct fo_sub *sub, bool wait)
+{
+	struct fo_teardown *td = &sub->teardown;
+
+	if (!td->running || !fo_teardown_over(td, wait))
+		return;
+	FO_LOG(INFO, priv, "%s %s: stopped, closed and detached in %.1f s, off the interrupt thread%s",
+	       fo_sub_role(sub), td->name, (double)(fo_now_ns() - td->start_ns) / 1e9,
+	       td->ret < 0 ? " (with errors)" : "");
+	sub->retry_at_ns = 0; /* a device waiting for this name is tried now */
+}
+
 
 /*
  * On loss: flip first, then quiesce, then stop, close and detach. When a

@@ -42,9 +42,39 @@ fo_uevent(const char *device_name, enum rte_dev_event_type type, void *arg)
 	}
 }
 
+/*
+ * A PCI device that DPDK drives (vfio-pci, uio) can be hot-unplugged while
+ * its BARs are mapped here. With EAL's hot-unplug handling, a uio device's
+ * BARs are mapped again as anonymous memory at its removal event, or at the
+ * first access that faults (SIGBUS), so that neither a burst nor the stop
+ * and close that follow kill the process, and a device plugged back at the
+ * same address is not written through the old mapping. Process-wide, and
+ * never turned off: the application may rely on it too (testpmd --hot-plug).
+ */
+static void
+fo_uevent_hotplug_handle(struct fo_private *priv)
+{
+	static bool enabled;
+	struct fo_sub *sub;
+	bool pci = priv->discover;
+
+	FO_FOREACH_SUB(priv, sub)
+		pci = pci || strcmp(sub->bus, "pci") == 0;
+	if (!pci || __atomic_load_n(&enabled, __ATOMIC_ACQUIRE))
+		return;
+	if (rte_dev_hotplug_handle_enable() != 0) {
+		FO_LOG(WARNING, priv,
+		       "EAL hot-unplug handling not enabled: a DPDK-bound VF removed may kill the process (SIGBUS)");
+		return;
+	}
+	__atomic_store_n(&enabled, true, __ATOMIC_RELEASE);
+	FO_LOG(INFO, priv, "EAL hot-unplug handling enabled: the BARs of a removed PCI device are remapped");
+}
+
 void
 fo_uevent_open(struct fo_private *priv)
 {
+	fo_uevent_hotplug_handle(priv);
 	if (rte_dev_event_callback_register(NULL, fo_uevent, priv) != 0) {
 		FO_LOG(WARNING, priv, "no EAL device events: PCI hot-plug seen by rescans only");
 		return;
