@@ -5,7 +5,8 @@
 # One scenario of the vm suite on a QEMU guest (TCG) with KVM's failover:
 # virtio-net failover=on (standby) + e1000e primary, same MAC.
 #   test_vm.sh PATH/librte_net_failover.so SCENARIO
-# SCENARIO: steady | hotplug | hotplug_down | migrate | devargs
+# SCENARIO: steady | hotplug | hotplug_down | migrate | devargs |
+#           hotplug_uio | hotplug_vfio | migrate_uio | migrate_vfio
 # (and migrate_once, a developer's probe for devtools/bench-migrate.sh: one
 # migration run of FO_VM_MODE=driver|kernel|xsk with FO_VM_VDEV (xsk: the
 # options of fo-xsk-echo, FO_VM_XSK its path), no anchor, no
@@ -25,7 +26,30 @@ set -euo pipefail
 scenario=${2:-}
 case $scenario in
 steady | hotplug | hotplug_down | migrate | devargs | migrate_once) ;;
-*) echo "usage: $0 PATH/librte_net_failover.so steady|hotplug|hotplug_down|migrate|devargs"; exit 2 ;;
+hotplug_uio | hotplug_vfio | migrate_uio | migrate_vfio) ;;
+*) echo "usage: $0 PATH/librte_net_failover.so steady|hotplug|hotplug_down|migrate|devargs|{hotplug,migrate}_{uio,vfio}"; exit 2 ;;
+esac
+# The *_uio and *_vfio scenarios: the driver's guest binds the primary to
+# uio_pci_generic, or to vfio-pci behind a vIOMMU (Debian's kernel has no
+# vfio no-IOMMU mode), and DPDK's net_e1000 drives it. The primary comes
+# back bound to e1000e (opened through its netdev) or, fo.rebind=1, bound
+# to the DPDK driver again as a udev rule would: each binding meets each
+# return once. The kernel's guest keeps e1000e.
+# On uio, the device is gone when the driver hears of its removal, and
+# DPDK's net_e1000 stops and closes it against memory where its BARs were:
+# it waits out every register poll, about 2 minutes in this TCG guest, on
+# the driver's teardown thread. A primary that returns bound to uio again
+# (migrate_uio) has the same PCI name and waits for that: up to 5 minutes.
+# The primary is in a second root port (slot "0-2" in the guest), and a
+# decoy e1000e with another MAC, bound the same way, in the first: a plain
+# DPDK port that testpmd keeps and net_failover must not take.
+VM_BIND= VM_IOMMU=0 VM_RETURN_SECS=40 VM_TRAFFIC_SECS=120 VM_DECOY=0
+case $scenario in *_uio | *_vfio) VM_DECOY=1 ;; esac
+case $scenario in
+hotplug_uio) VM_BIND="fo.bind=uio" ;;
+migrate_uio) VM_BIND="fo.bind=uio fo.rebind=1" VM_RETURN_SECS=300 VM_TRAFFIC_SECS=420 ;;
+hotplug_vfio) VM_BIND="fo.bind=vfio fo.rebind=1" VM_IOMMU=1 ;;
+migrate_vfio) VM_BIND="fo.bind=vfio" VM_IOMMU=1 ;;
 esac
 vm_init "$1"
 H="ip -n $VM_NS_H"
@@ -37,7 +61,10 @@ boot() {
 	[ "$mode" != xsk ] || xsk="fo.xsk=${3:-}"
 	rm -f "$VM_TMP"/src.console "$VM_TMP"/dst.console "$VM_TMP/events" "$VM_TMP/qmp.times"
 	# FO_VM_APPEND: more guest arguments, e.g. fo.log=debug.
-	VM_APPEND="fo.mode=$mode fo.up=$up fo.vdev=$vdev fo.ip=$VM_IP/24 $xsk ${FO_VM_APPEND:-}"
+	local bind=
+	[ "$mode" != driver ] || bind=$VM_BIND
+	[ "$VM_IOMMU" = 0 ] || bind="$bind intel_iommu=on"
+	VM_APPEND="fo.mode=$mode fo.up=$up fo.vdev=$vdev fo.ip=$VM_IP/24 $xsk $bind ${FO_VM_APPEND:-}"
 	t0=$(vm_now)
 	vm_qemu src fvs0 fvp0 || return 1
 	if ! vm_wait_console src 150 'fo-vm: .* (ready: kernel|testpmd: Press enter|xsk_echo: ready)'; then
@@ -68,7 +95,7 @@ halt() {
 # probe runs a port that only has the standby (FO_VM_CARRIER=standby).
 VM_CARRIER=primary
 steady() {
-	vm_traffic_start 120 || return 1
+	vm_traffic_start "$VM_TRAFFIC_SECS" || return 1
 	vm_event start
 	if ! vm_wait_echoes $VM_CARRIER 60 300; then
 		vm_fail "$1: no echo by the $VM_CARRIER 60 s after the start"
@@ -94,7 +121,7 @@ hotplug() {
 	vm_qmp src device_add "$(vm_primary_json)" >/dev/null 2>>"$VM_TMP/qmp.times" ||
 		vm_fail "$label: device_add"
 	qmp_event plug
-	vm_wait_echoes primary 40 1000 || vm_fail "$label: no echo by the returned primary"
+	vm_wait_echoes primary "$VM_RETURN_SECS" 1000 || vm_fail "$label: no echo by the returned primary"
 }
 
 # A live migration to a second QEMU (-incoming) on taps fvs1/fvp1. The source
@@ -132,7 +159,8 @@ migrate() {
 		fi
 	fi
 	[ "$VM_CARRIER" = standby ] ||
-		vm_wait_echoes primary_dst 60 1000 || vm_fail "$label: no echo by the destination's primary"
+		vm_wait_echoes primary_dst $((VM_RETURN_SECS + 20)) 1000 ||
+		vm_fail "$label: no echo by the destination's primary"
 }
 
 # Event $1 at the time the last QMP command was sent.
@@ -166,8 +194,9 @@ run() {
 		vm_traffic_stop
 	else
 		case $scenario in
-		hotplug | hotplug_down | devargs) hotplug "$label" ;;
-		migrate | migrate_once) migrate "$label" || true ;;
+		hotplug*) hotplug "$label" ;;
+		devargs) hotplug "$label" ;;
+		migrate*) migrate "$label" || true ;;
 		esac
 		vm_event end
 		vm_traffic_stop
@@ -319,6 +348,41 @@ check_standby_path() {
 
 fig() { awk -F= -v k="$1" '$1 == k {print $2}' "$VM_TMP/figures" 2>/dev/null || true; }
 
+# The PMDs that drove the primary's port, in order, from the driver's
+# "attached as" lines (source guest, then destination).
+primary_pmds() {
+	local f
+	for f in "$VM_TMP"/driver.src.console "$VM_TMP"/driver.dst.console; do
+		[ ! -f "$f" ] || cat "$f"
+	done | sed -n 's/.*net_failover0: primary .* attached as port [0-9]* (driver \([a-z0-9_]*\)).*/\1/p'
+}
+
+# A DPDK-bound primary: DPDK's net_e1000 drove it first; the returned one
+# is driven by net_e1000 again (rebound) or through its e1000e netdev.
+check_primary_pmd() {
+	local pmds first last want=net_af_packet
+	case $VM_BIND in *fo.rebind=1*) want=net_e1000_em ;; esac
+	pmds=$(primary_pmds)
+	first=$(echo "$pmds" | head -n 1) last=$(echo "$pmds" | tail -n 1)
+	echo "primary driven by: $(echo $pmds | sed 's/ / then /g')"
+	[ "$first" = net_e1000_em ] ||
+		vm_fail "the DPDK-bound primary was not driven by net_e1000_em (first: ${first:-no attach line})"
+	[ "$(echo "$pmds" | wc -l)" -ge 2 ] && [ "$last" = "$want" ] ||
+		vm_fail "the returned primary is not driven by $want (last: ${last:-none})"
+	! grep -q 'fo-vm: [0-9.]* testpmd exited' "$VM_TMP"/driver.*.console 2>/dev/null ||
+		vm_fail "testpmd exited"
+	# The decoy: testpmd's own port with its MAC, never net_failover's.
+	if grep -qi "testpmd: Port [0-9]*: $VM_DECOY_MAC" "$VM_TMP/driver.src.console" 2>/dev/null; then
+		echo "decoy: testpmd's own port $VM_DECOY_MAC left alone"
+	else
+		vm_fail "decoy: testpmd has no port with $VM_DECOY_MAC (taken or removed by net_failover)"
+	fi
+	# A figure: how long the removed device's teardown took, off the
+	# interrupt thread.
+	cat "$VM_TMP"/driver.*.console 2>/dev/null |
+		sed -n 's/.*net_failover0: primary \([^ ]*\): stopped, closed and detached in \([0-9.]*\) s.*/primary \1 torn down in \2 s/p'
+}
+
 check_driver() {
 	local s p
 	s=$(fig driver.steady.sent)
@@ -441,9 +505,10 @@ steady)
 	check_driver
 	check_standby_path tap
 	;;
-hotplug | hotplug_down | devargs)
+hotplug | hotplug_down | devargs | hotplug_uio | hotplug_vfio)
 	case $scenario in
 	hotplug) runs 1 1 ;;
+	hotplug_uio | hotplug_vfio) runs 0 1 ;;
 	# The AF_XDP path, which the guest keeps where it is not migrated.
 	hotplug_down) runs 0 0 "net_failover0,exception=af_xdp" ;;
 	devargs) runs 0 1 "net_failover0,primary=(net_af_packet0,iface=@PRIMARY@),standby=(net_af_packet1,iface=@STANDBY@)" ;;
@@ -452,6 +517,7 @@ hotplug | hotplug_down | devargs)
 	case $scenario in
 	hotplug) check_standby_path tap ;;
 	hotplug_down) check_standby_path af_xdp ;;
+	hotplug_uio | hotplug_vfio) check_standby_path tap; check_primary_pmd ;;
 	esac
 	[ "$(fig driver.unplug.standby.echoes)" -gt 0 ] 2>/dev/null ||
 		vm_fail "no echo by the standby after the unplug"
@@ -464,10 +530,11 @@ hotplug | hotplug_down | devargs)
 	return_lost
 	switch_times
 	;;
-migrate)
+migrate | migrate_uio | migrate_vfio)
 	runs 1 1
 	check_driver
 	check_standby_path tap
+	[ "$scenario" = migrate ] || check_primary_pmd
 	compare migrate migrated
 	no_worse migration migrate migrated
 	switch_times

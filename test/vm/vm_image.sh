@@ -18,10 +18,12 @@ cache=${FO_VM_CACHE:-/var/cache/net-failover/vm}
 # The modules the guest loads, in order (a module after its dependencies).
 VM_MODULES="failover net_failover virtio_ring virtio virtio_pci_modern_dev
 virtio_pci_legacy_dev virtio_pci virtio_net e1000e tun sch_ingress cls_u32
-act_mirred"
-# The sub-PMDs net_failover opens in a KVM guest, and the mempool driver;
-# libxdp's default XDP program objects for net_af_xdp.
-VM_PMDS="bus_vdev mempool_ring net_tap net_af_packet net_af_xdp net_ring"
+act_mirred uio uio_pci_generic irqbypass vfio vfio_virqfd vfio_iommu_type1
+vfio-pci-core vfio-pci"
+# The sub-PMDs net_failover opens in a KVM guest (net_e1000 drives the
+# e1000e primary bound to uio_pci_generic or vfio-pci), and the mempool
+# driver; libxdp's default XDP program objects for net_af_xdp.
+VM_PMDS="bus_vdev bus_pci mempool_ring net_tap net_af_packet net_af_xdp net_ring net_e1000"
 XDP_OBJS="/usr/lib/x86_64-linux-gnu/bpf/xsk_def_xdp_prog.o
 /usr/lib/x86_64-linux-gnu/bpf/xsk_def_xdp_prog_5.3.o
 /usr/lib/x86_64-linux-gnu/bpf/xdp-dispatcher.o"

@@ -14,6 +14,11 @@
 #   fo.ip=A.B.C.D/N        the failover master's address (kernel mode)
 #   fo.log=LEVEL           the PMD's log level (info)
 #   fo.eal=A,B             more EAL arguments (commas become spaces)
+#   fo.bind=uio|vfio       the primary is bound to uio_pci_generic or vfio-pci
+#                          before testpmd starts (DPDK's net_e1000 drives it,
+#                          on hugepages); unset: e1000e keeps it
+#   fo.rebind=1            a primary plugged back is bound to that driver again
+#                          as a udev rule (driverctl) would, once e1000e took it
 # Every line it prints starts with "fo-vm:" and the guest uptime in seconds.
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin:/usr/bin
@@ -28,7 +33,7 @@ say() {
 	echo "fo-vm: $ut $*"
 }
 
-mode=driver up=1 vdev=net_failover0 ip=10.99.0.2/24 log=info eal= xsk=
+mode=driver up=1 vdev=net_failover0 ip=10.99.0.2/24 log=info eal= xsk= bind= rebind=0
 for a in $(cat /proc/cmdline); do
 	case $a in
 	fo.mode=*) mode=${a#fo.mode=} ;;
@@ -38,6 +43,8 @@ for a in $(cat /proc/cmdline); do
 	fo.log=*) log=${a#fo.log=} ;;
 	fo.eal=*) eal=$(echo "${a#fo.eal=}" | tr , ' ') ;;
 	fo.xsk=*) xsk=$(echo "${a#fo.xsk=}" | tr , ' ') ;;
+	fo.bind=*) bind=${a#fo.bind=} ;;
+	fo.rebind=*) rebind=${a#fo.rebind=} ;;
 	esac
 done
 
@@ -48,10 +55,14 @@ done
 # The three netdevs of the kernel's failover: the master (net_failover), its
 # standby (virtio_net, "<master>nsby") and the primary (e1000e, arrives once
 # virtio_net acks STANDBY and QEMU plugs it).
+# The netdev of driver $1 with MAC $2 (any MAC if none given).
 netdev_by_driver() {
+	local a
 	for n in /sys/class/net/*; do
-		[ "$(basename "$(readlink "$n/device/driver" 2>/dev/null)")" = "$1" ] &&
-			basename "$n" && return 0
+		[ "$(basename "$(readlink "$n/device/driver" 2>/dev/null)")" = "$1" ] || continue
+		read -r a <"$n/address"
+		[ -z "${2:-}" ] || [ "$a" = "$2" ] || continue
+		basename "$n" && return 0
 	done
 	return 1
 }
@@ -68,7 +79,9 @@ while :; do
 		*/virtio_net) standby=${d##*/} master=${n##*/upper_} ;;
 		esac
 	done
-	primary=$(netdev_by_driver e1000e || true)
+	mac=
+	[ -z "$standby" ] || read -r mac <"/sys/class/net/$standby/address"
+	primary=$(netdev_by_driver e1000e "$mac" || true)
 	[ -n "$standby" ] && [ -n "$primary" ] && break
 	read -r ut _ </proc/uptime
 	[ "${ut%.*}" -lt 40 ] || break
@@ -85,16 +98,38 @@ for n in $master $standby $primary; do
 	say "$n flags $f"
 done
 
+# The primary handed to a DPDK driver: PCI device $1 unbound from its
+# driver and probed again with driver_override, as dpdk-devbind.py and
+# driverctl do.
+dpdk_driver=
+case $bind in
+uio) dpdk_driver=uio_pci_generic ;;
+vfio) dpdk_driver=vfio-pci ;;
+esac
+bind_pci() {
+	echo "$dpdk_driver" >"/sys/bus/pci/devices/$1/driver_override"
+	[ ! -e "/sys/bus/pci/devices/$1/driver" ] ||
+		echo "$1" >"/sys/bus/pci/devices/$1/driver/unbind"
+	echo "$1" >/sys/bus/pci/drivers_probe
+	say "pci $1 bound to $(basename "$(readlink "/sys/bus/pci/devices/$1/driver")")"
+}
+
 # The primary's carrier as the kernel has it (netif_carrier_ok), with guest
-# time; a fork only when the primary is gone (it may return renamed).
+# time; a fork only when the primary is gone (it may return renamed). With
+# fo.rebind=1, a primary that e1000e took is handed back to the DPDK driver.
 monitor() {
-	local c last=
+	local c last= d
 	while :; do
 		c=-
 		[ -n "$primary" ] && [ -r "/sys/class/net/$primary/carrier" ] &&
 			read -r c <"/sys/class/net/$primary/carrier" 2>/dev/null
-		[ "$c" = - ] && primary=$(netdev_by_driver e1000e || true)
+		[ "$c" = - ] && primary=$(netdev_by_driver e1000e "$mac" || true)
 		[ "$c" != "$last" ] && say "primary ${primary:-none} carrier $c" && last=$c
+		if [ "$rebind" = 1 ]; then
+			for d in /sys/bus/pci/drivers/e1000e/0000:*; do
+				[ -e "$d" ] && bind_pci "${d##*/}" && primary=
+			done
+		fi
 		sleep 0.1
 	done
 }
@@ -115,11 +150,27 @@ if [ "$mode" = xsk ]; then
 fi
 
 vdev=$(echo "$vdev" | sed "s/@PRIMARY@/$primary/g; s/@STANDBY@/$standby/g")
+# Kernel-held primary: no PCI device for DPDK, no hugepages. A DPDK-bound
+# one: EAL probes it, on hugepages (uio_pci_generic needs physical
+# addresses), and net_failover adopts its port by the pair's MAC.
+mem="--no-huge -m 256 --no-pci"
+if [ -n "$dpdk_driver" ] && [ -n "$primary" ]; then
+	bind_pci "$(basename "$(readlink "/sys/class/net/$primary/device")")"
+	primary=
+	# Another NIC (QEMU's "decoy0", another MAC), bound the same way: a
+	# plain DPDK port of testpmd that net_failover must leave alone.
+	d=$(netdev_by_driver e1000e || true)
+	[ -z "$d" ] || bind_pci "$(basename "$(readlink "/sys/class/net/$d/device")")"
+	mkdir -p /dev/hugepages
+	mount -t hugetlbfs nodev /dev/hugepages
+	echo 96 >/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+	mem=
+fi
 say "ready: testpmd --vdev $vdev"
 monitor &
 # stdin stays open (testpmd exits on Enter); every output line gets the
 # guest uptime in front.
-sleep 1000000 | stdbuf -oL -eL dpdk-testpmd -l 0,1 --no-huge -m 256 --no-pci \
+sleep 1000000 | stdbuf -oL -eL dpdk-testpmd -l 0,1 $mem \
 	-d /pmd/librte_net_failover.so --vdev "$vdev" \
 	--log-level=pmd.net.failover:$log $eal -- \
 	--forward-mode=macswap --port-topology=loop --nb-cores=1 \

@@ -9,6 +9,7 @@
 
 VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 VM_MAC=52:54:00:f0:0f:01
+VM_DECOY_MAC=52:54:00:f0:0f:0d
 VM_IP=10.99.0.2
 GEN_IP=10.99.0.1
 VM_TMP=
@@ -143,14 +144,22 @@ vm_cleanup() {
 vm_qemu() {
 	local name=$1 ts=$2 tp=$3
 	shift 3
+	# VM_IOMMU=1: a vIOMMU (vfio-pci in the guest needs one: Debian's
+	# kernel has no vfio no-IOMMU mode), created before the PCI devices.
+	local iommu=() decoy=()
+	[ "${VM_IOMMU:-0}" = 0 ] || iommu=(-device intel-iommu,intremap=on)
+	# VM_DECOY=1: the primary in a second root port, and in the first
+	# another e1000e with its own MAC and no network (decoy0).
+	[ "${VM_DECOY:-0}" = 0 ] || decoy=(-device pcie-root-port,id=rp2,chassis=2,slot=2,bus=pcie.0
+		-device "e1000e,id=decoy0,mac=$VM_DECOY_MAC,bus=rp1,romfile=")
 	ip netns exec "$VM_NS_H" qemu-system-x86_64 -name "fo-vm-$name" \
 		-accel tcg -cpu "${FO_VM_CPU:-max}" -machine q35 -smp 2 -m 512 \
-		-nodefaults -display none -no-reboot \
+		-nodefaults -display none -no-reboot "${iommu[@]}" \
 		-kernel "$VM_KERNEL" -initrd "$VM_TMP/initrd" \
 		-append "console=ttyS0 panic=-1 quiet loglevel=4 mitigations=off tsc=reliable $VM_APPEND" \
 		-serial "file:$VM_TMP/$name.console" \
 		-qmp "unix:$VM_TMP/$name.qmp,server=on,wait=off" \
-		-device pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0 \
+		-device pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0 "${decoy[@]}" \
 		-netdev "tap,id=hs,ifname=$ts,script=no,downscript=no" \
 		-device "virtio-net-pci,netdev=hs,id=standby0,mac=$VM_MAC,failover=on,romfile=" \
 		-netdev "tap,id=hp,ifname=$tp,script=no,downscript=no" \
@@ -171,7 +180,9 @@ vm_qemu() {
 # JSON -device syntax, so that a later device_add with the same id is taken
 # (QEMU 7.2); no option ROM, or migration fails on its block.
 vm_primary_json() {
-	printf '{"driver":"e1000e","id":"primary0","netdev":"hp","mac":"%s","bus":"rp1","failover_pair_id":"standby0","romfile":""}' "$VM_MAC"
+	local bus=rp1
+	[ "${VM_DECOY:-0}" = 0 ] || bus=rp2
+	printf '{"driver":"e1000e","id":"primary0","netdev":"hp","mac":"%s","bus":"%s","failover_pair_id":"standby0","romfile":""}' "$VM_MAC" "$bus"
 }
 
 vm_qmp() {
