@@ -33,6 +33,22 @@ put(const char *ifname, const char *which, const char *text)
 	fclose(f);
 }
 
+/* The "carrier" file, as the kernel shows it while the netdev runs. */
+static void
+put_file(const char *ifname, const char *text)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, ifname);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/%s/carrier", root, ifname);
+	f = fopen(path, "w");
+	CHECK(f != NULL, "%s", path);
+	fputs(text, f);
+	fclose(f);
+}
+
 static int
 carrier(const char *ifname, bool *on)
 {
@@ -89,6 +105,24 @@ main(void)
 	put("trail", "up", "1 2\n");
 	put("trail", "down", "0\n");
 	CHECK(carrier("trail", &on) == -EINVAL);
+
+	/*
+	 * The carrier file, where there is one, says it: hv_netvsc registers
+	 * its netdev with the carrier off, so after its first up and a loss
+	 * the counters are 1/1 (on, by the rule above) while it is off.
+	 */
+	put("netvsc", "up", "1\n");
+	put("netvsc", "down", "1\n");
+	put_file("netvsc", "0\n");
+	CHECK(carrier("netvsc", &on) == 0 && !on);
+	put("netvsc_up", "up", "1\n");
+	put("netvsc_up", "down", "2\n");
+	put_file("netvsc_up", "1\n");
+	CHECK(carrier("netvsc_up", &on) == 0 && on);
+	put_file("badfile", "2\n");
+	CHECK(carrier("badfile", &on) == -EINVAL);
+	put_file("emptyfile", "");
+	CHECK(carrier("emptyfile", &on) == -EIO);
 
 	CHECK_DONE();
 }

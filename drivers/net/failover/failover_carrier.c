@@ -11,11 +11,44 @@
 
 /*
  * The kernel's carrier (netif_carrier_ok), which the device driver changes
- * at once. The sysfs counters give it without taking the RTNL (the
- * "carrier" file needs the netdev up): every change from off to on counts
- * up, from on to off counts down, and a netdev starts with its carrier on,
- * so it is on while up >= down.
+ * at once, read from sysfs without the RTNL. The "carrier" file says it
+ * while the netdev runs and fails with EINVAL while it does not (its
+ * carrier then means nothing: off). Where there is no such file, the
+ * counters: every change from off to on counts up, from on to off counts
+ * down, so the carrier is on while up >= down for a netdev registered with
+ * its carrier on. Not for one registered with it off, as hv_netvsc does
+ * (netif_carrier_off() before register_netdevice() counts nothing): after
+ * its first up, its counters read on while it is off.
  */
+static int
+fo_carrier_file(const char *dir, const char *ifname, bool *on)
+{
+	char path[256], buf[8];
+	ssize_t n;
+	int fd, len, err;
+
+	len = snprintf(path, sizeof(path), "%s/%s/carrier", dir, ifname);
+	if (len < 0 || (size_t)len >= sizeof(path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	err = errno;
+	close(fd);
+	if (n < 0 && err == EINVAL) {
+		*on = false; /* not running */
+		return 0;
+	}
+	if (n <= 0)
+		return n < 0 ? -err : -EIO;
+	buf[n] = '\0';
+	if ((buf[0] != '0' && buf[0] != '1') || (buf[1] != '\n' && buf[1] != '\0'))
+		return -EINVAL;
+	*on = buf[0] == '1';
+	return 0;
+}
+
 static int
 fo_carrier_count(const char *dir, const char *ifname, const char *which, uint64_t *val)
 {
@@ -47,6 +80,9 @@ fo_carrier_kernel(const char *dir, const char *ifname, bool *on)
 	uint64_t up, down;
 	int ret;
 
+	ret = fo_carrier_file(dir, ifname, on);
+	if (ret != -ENOENT)
+		return ret;
 	/* Down first: a change between the two reads can only raise up. */
 	ret = fo_carrier_count(dir, ifname, "down", &down);
 	if (ret < 0)

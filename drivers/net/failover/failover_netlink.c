@@ -34,7 +34,7 @@ struct fo_netlink {
  * ETHTOOL_GLINK here used to wait for it, so that a closing VF was seen
  * only once deleted). Down as soon as any of these says so:
  *  - admin up (IFF_UP), cleared when the netdev starts closing;
- *  - the kernel's carrier (netif_carrier_ok, from the sysfs counters, see
+ *  - the kernel's carrier (netif_carrier_ok, from sysfs, see
  *    failover_carrier.c), changed at once by the device driver;
  *  - IFF_RUNNING (operstate), which linkwatch sets together with starting
  *    the netdev's qdisc: a returning e1000e has its carrier on up to a
