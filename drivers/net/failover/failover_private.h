@@ -390,7 +390,7 @@ bool fo_netlink_carrier(const char *ifname, bool *up);
 void fo_hotplug_lock(void);
 void fo_hotplug_unlock(void);
 bool fo_teardown_start(struct fo_private *priv, struct fo_teardown *td, const char *bus,
-		       const char *name, uint16_t port);
+		       const char *name, uint16_t port, uint64_t now_ns);
 bool fo_teardown_over(struct fo_teardown *td, bool wait);
 
 void fo_uevent_open(struct fo_private *priv);

@@ -708,7 +708,7 @@ fo_sub_closed(struct fo_private *priv, struct fo_sub *sub)
 /*
  * Off the data path and no burst inside: stop, close and detach. A PCI
  * device that was removed (its BARs gone) is torn down on a thread of its
- * own (failover_teardown.c); the sub-device stays draining until then.
+ * own (failover_teardown.c), and the sub-device is absent at once.
  */
 static void
 fo_sub_close_port(struct fo_private *priv, struct fo_sub *sub)
@@ -723,9 +723,9 @@ fo_sub_close_port(struct fo_private *priv, struct fo_sub *sub)
 	fo_flow_forget_sub(priv, sub);
 	fo_sub_tc_remove(priv, sub);
 	if (sub->banned && !priv->keep_sub_devices && strcmp(sub->bus, "pci") == 0) {
-		sub->teardown.start_ns = fo_now_ns();
-		if (fo_teardown_start(priv, &sub->teardown, sub->bus, sub->name, port)) {
-			FO_LOG(INFO, priv, "%s %s: stopped, closed and detached on a thread of its own",
+		if (fo_teardown_start(priv, &sub->teardown, sub->bus, sub->name, port,
+				      fo_now_ns())) {
+			FO_LOG(INFO, priv, "%s %s: being stopped, closed and detached on a thread of its own",
 			       fo_sub_role(sub), sub->name);
 			fo_sub_closed(priv, sub);
 			return;

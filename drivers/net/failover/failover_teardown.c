@@ -55,17 +55,18 @@ fo_teardown_run(void *arg)
 }
 
 /*
- * Stop, close and detach port (device name on bus) on a thread; false if
- * none could start (one is still running, or no thread).
+ * Stop, close and detach port (device name on bus) on a thread, from
+ * now_ns; false if none could start (one is still running, or no thread).
  */
 bool
 fo_teardown_start(struct fo_private *priv, struct fo_teardown *td, const char *bus,
-		  const char *name, uint16_t port)
+		  const char *name, uint16_t port, uint64_t now_ns)
 {
 	int ret;
 
 	if (td->running)
 		return false;
+	td->start_ns = now_ns;
 	td->priv = priv;
 	td->port = port;
 	strlcpy(td->bus, bus, sizeof(td->bus));
