@@ -11,6 +11,7 @@
 # (/failover/status: exception mode, path, kernel_traffic). Usage:
 #   test_scenarios.sh PATH/librte_net_failover.so SCENARIO
 # SCENARIO: vf_loss vf_return vf_recreated late_vf flaps both_down restart
+#           bridge_port
 #
 # "Host takes the VF away" = hvf0 goes down and pktgen moves to hsyn0 at the
 # same instant (pktgen --switch-at/--switch-cmd); the switch command returns
@@ -29,8 +30,8 @@ AFTER=$((RATE / 2)) # frames sent after a switch command returned, at least
 
 scenario=${2:-}
 case "$scenario" in
-vf_loss | vf_return | vf_recreated | late_vf | flaps | both_down | restart) ;;
-*) echo "usage: $0 PATH/librte_net_failover.so {vf_loss|vf_return|vf_recreated|late_vf|flaps|both_down|restart}"
+vf_loss | vf_return | vf_recreated | late_vf | flaps | both_down | restart | bridge_port) ;;
+*) echo "usage: $0 PATH/librte_net_failover.so {vf_loss|vf_return|vf_recreated|late_vf|flaps|both_down|restart|bridge_port}"
 	exit 2 ;;
 esac
 
@@ -184,6 +185,28 @@ late_vf)
 	[ "$(e2e_active_path)" = primary ] || e2e_fail "active path at the end is '$(e2e_active_path)', expected primary"
 	check_exception
 	finish "started without the VF, traffic on hsyn0, then the VF arrived and took the traffic"
+	;;
+bridge_port)
+	# 8. vf0 made a bridge's port and released ("ip link set vf0 nomaster"):
+	# the kernel announces the bridge port's end with an RTM_DELLINK of
+	# family AF_BRIDGE, which is not vf0's deletion. The VF stays attached.
+	tree_and_start
+	steady before hvf0,hsyn0 hvf0 0.5
+	mark=$(e2e_log_mark)
+	ip -n "$TOPO_GUEST" link add fobr0 type bridge || finish "could not make a bridge"
+	ip -n "$TOPO_GUEST" link set vf0 master fobr0 || e2e_fail "could not make vf0 a port of fobr0"
+	sleep 0.3
+	ip -n "$TOPO_GUEST" link set vf0 nomaster || e2e_fail "could not release vf0 from fobr0"
+	ip -n "$TOPO_GUEST" link del fobr0
+	sleep 0.5
+	if e2e_log_since "$mark" | grep -E 'net_failover0: primary .*(deleted|detaching|attached as)'; then
+		e2e_fail "the VF was detached or opened again when it left a bridge (lines above)"
+	else
+		echo "log: no detach of the VF after it left the bridge"
+	fi
+	steady after hvf0,hsyn0 hvf0 1
+	[ "$(e2e_active_path)" = primary ] || e2e_fail "active path at the end is '$(e2e_active_path)', expected primary"
+	finish "vf0 a bridge port and released: the VF stays attached and carries the traffic"
 	;;
 flaps)
 	# 6. 50 rapid hvf0 down/up while pktgen sends on hsyn0.

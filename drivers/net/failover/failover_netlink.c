@@ -123,9 +123,16 @@ fo_netlink_msg(const struct nlmsghdr *nlh, void *data)
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
 	struct fo_netlink_link link = {0};
 	struct fo_sub *sub;
+	bool deleted;
 
 	if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
 		return MNL_CB_OK;
+	/*
+	 * A netdev that leaves a bridge ("ip link set vf0 nomaster") gets an
+	 * RTM_DELLINK of family AF_BRIDGE: its bridge port is gone, not the
+	 * netdev. Only AF_UNSPEC's says the netdev is deleted.
+	 */
+	deleted = nlh->nlmsg_type == RTM_DELLINK && ifi->ifi_family != AF_BRIDGE;
 	mnl_attr_parse(nlh, sizeof(*ifi), fo_netlink_attr, &link);
 	if (link.name == NULL)
 		return MNL_CB_OK;
@@ -138,7 +145,7 @@ fo_netlink_msg(const struct nlmsghdr *nlh, void *data)
 		    (unsigned int)ifi->ifi_index != sub->ifindex)
 			continue;
 		ctx->changed[sub->path - 1] = true;
-		if (nlh->nlmsg_type == RTM_DELLINK) {
+		if (deleted) {
 			ctx->deleted[sub->path - 1] = true;
 			ev = FO_EV_DELETED;
 		} else if (strcmp(sub->ifname, link.name) != 0) {
