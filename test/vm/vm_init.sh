@@ -52,9 +52,6 @@ for m in $(cat /modules/order); do
 	insmod "/modules/$m.ko" || say "insmod $m failed"
 done
 
-# The three netdevs of the kernel's failover: the master (net_failover), its
-# standby (virtio_net, "<master>nsby") and the primary (e1000e, arrives once
-# virtio_net acks STANDBY and QEMU plugs it).
 # The netdev of driver $1 with MAC $2 (any MAC if none given).
 netdev_by_driver() {
 	local a
@@ -66,6 +63,9 @@ netdev_by_driver() {
 	done
 	return 1
 }
+# The three netdevs of the kernel's failover: the master (net_failover), its
+# standby (virtio_net, "<master>nsby") and the primary (e1000e with the
+# standby's MAC, arrives once virtio_net acks STANDBY and QEMU plugs it).
 standby= primary=
 # 30 s of guest time for virtio_net and the plugged primary.
 while :; do
