@@ -16,8 +16,9 @@
  * whose BARs EAL mapped again as plain memory, waits out every register
  * poll (seconds; minutes in a TCG guest). That runs on a thread of its
  * own, not on EAL's interrupt thread, which every port of the process
- * shares for its events and alarms. The sub-device stays draining, its
- * port id already forgotten, until the thread is over.
+ * shares for its events and alarms. The sub-device is absent meanwhile and
+ * may open another device; one of the same name waits until the thread is
+ * over (failover_sub.c).
  */
 
 /* EAL's device lists have no lock: this driver's hot-plug calls take turns. */
