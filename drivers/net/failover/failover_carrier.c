@@ -20,29 +20,41 @@
  * (netif_carrier_off() before register_netdevice() counts nothing): after
  * its first up, its counters read on while it is off.
  */
+/* Attribute attr of netdev ifname under dir into buf: its length, or -errno. */
 static int
-fo_carrier_file(const char *dir, const char *ifname, bool *on)
+fo_carrier_read(const char *dir, const char *ifname, const char *attr, char *buf, size_t size)
 {
-	char path[256], buf[8];
+	char path[256];
 	ssize_t n;
 	int fd, len, err;
 
-	len = snprintf(path, sizeof(path), "%s/%s/carrier", dir, ifname);
+	len = snprintf(path, sizeof(path), "%s/%s/%s", dir, ifname, attr);
 	if (len < 0 || (size_t)len >= sizeof(path))
 		return -ENAMETOOLONG;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, buf, size - 1);
 	err = errno;
 	close(fd);
-	if (n < 0 && err == EINVAL) {
-		*on = false; /* not running */
-		return 0;
-	}
 	if (n <= 0)
 		return n < 0 ? -err : -EIO;
 	buf[n] = '\0';
+	return (int)n;
+}
+
+static int
+fo_carrier_file(const char *dir, const char *ifname, bool *on)
+{
+	char buf[8];
+	int ret = fo_carrier_read(dir, ifname, "carrier", buf, sizeof(buf));
+
+	if (ret == -EINVAL) {
+		*on = false; /* not running */
+		return 0;
+	}
+	if (ret < 0)
+		return ret;
 	if ((buf[0] != '0' && buf[0] != '1') || (buf[1] != '\n' && buf[1] != '\0'))
 		return -EINVAL;
 	*on = buf[0] == '1';
@@ -52,21 +64,13 @@ fo_carrier_file(const char *dir, const char *ifname, bool *on)
 static int
 fo_carrier_count(const char *dir, const char *ifname, const char *which, uint64_t *val)
 {
-	char path[256], buf[32], *end;
-	ssize_t n;
-	int fd, len;
+	char attr[32], buf[32], *end;
+	int ret;
 
-	len = snprintf(path, sizeof(path), "%s/%s/carrier_%s_count", dir, ifname, which);
-	if (len < 0 || (size_t)len >= sizeof(path))
-		return -ENAMETOOLONG;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return n < 0 ? -errno : -EIO;
-	buf[n] = '\0';
+	snprintf(attr, sizeof(attr), "carrier_%s_count", which);
+	ret = fo_carrier_read(dir, ifname, attr, buf, sizeof(buf));
+	if (ret < 0)
+		return ret;
 	errno = 0;
 	*val = strtoull(buf, &end, 10);
 	if (errno != 0 || end == buf || (*end != '\n' && *end != '\0'))
