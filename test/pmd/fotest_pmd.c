@@ -31,6 +31,27 @@ static unsigned int fotest_closed[RTE_MAX_ETHPORTS];
 static uint16_t fotest_max_mtu[RTE_MAX_ETHPORTS];
 static struct rte_mempool *fotest_mp[RTE_MAX_ETHPORTS];
 static uint16_t fotest_rxq_port[RTE_MAX_ETHPORTS]; /* Rx queues: the port they are of */
+static struct fotest_calls fotest_calls[RTE_MAX_ETHPORTS];
+static struct rte_mempool *fotest_rxq_mps[RTE_MAX_ETHPORTS][RTE_MAX_QUEUES_PER_PORT];
+static int fotest_configure_ret[RTE_MAX_ETHPORTS];
+
+struct fotest_calls
+fotest_calls_of(uint16_t port_id)
+{
+	return fotest_calls[port_id];
+}
+
+struct rte_mempool *
+fotest_rxq_mp(uint16_t port_id, uint16_t q)
+{
+	return fotest_rxq_mps[port_id][q];
+}
+
+void
+fotest_configure_result_set(uint16_t port_id, int ret)
+{
+	fotest_configure_ret[port_id] = ret;
+}
 
 void
 fotest_rx_set(uint16_t port_id, const struct fotest_rx *rx)
@@ -186,7 +207,8 @@ fotest_flow_ops_get(struct rte_eth_dev *dev, const struct rte_flow_ops **ops)
 static int
 fotest_configure(struct rte_eth_dev *dev)
 {
-	return 0;
+	fotest_calls[dev->data->port_id].configures++;
+	return fotest_configure_ret[dev->data->port_id];
 }
 
 static int
@@ -292,6 +314,8 @@ fotest_rx_queue_setup(struct rte_eth_dev *dev, uint16_t id, uint16_t nb_desc, un
 	fotest_rxq_port[dev->data->port_id] = dev->data->port_id;
 	dev->data->rx_queues[id] = &fotest_rxq_port[dev->data->port_id];
 	fotest_mp[dev->data->port_id] = mp;
+	fotest_rxq_mps[dev->data->port_id][id] = mp;
+	fotest_calls[dev->data->port_id].rx_setups++;
 	fotest_rx_deferred[dev->data->port_id][id] = conf != NULL && conf->rx_deferred_start;
 	return 0;
 }
@@ -301,6 +325,7 @@ fotest_tx_queue_setup(struct rte_eth_dev *dev, uint16_t id, uint16_t nb_desc, un
 		      const struct rte_eth_txconf *conf)
 {
 	dev->data->tx_queues[id] = &fotest_queue;
+	fotest_calls[dev->data->port_id].tx_setups++;
 	fotest_tx_deferred[dev->data->port_id][id] = conf != NULL && conf->tx_deferred_start;
 	return 0;
 }
@@ -392,6 +417,9 @@ fotest_probe(struct rte_vdev_device *vdev)
 		return -ENOMEM;
 	}
 	rte_eth_random_addr(dev->data->mac_addrs[0].addr_bytes);
+	memset(&fotest_calls[dev->data->port_id], 0, sizeof(fotest_calls[0]));
+	memset(fotest_rxq_mps[dev->data->port_id], 0, sizeof(fotest_rxq_mps[0]));
+	fotest_configure_ret[dev->data->port_id] = 0;
 	dev->dev_ops = &fotest_ops;
 	dev->rx_pkt_burst = fotest_rx_burst;
 	dev->tx_pkt_burst = fotest_no_burst;

@@ -44,4 +44,19 @@ unsigned int fotest_closes(uint16_t port_id);
 /* MTU above which mtu_set fails with -EINVAL; 0 = no cap. */
 void fotest_max_mtu_set(uint16_t port_id, uint16_t mtu);
 
+/* Calls the port took since it was probed. */
+struct rte_mempool;
+
+struct fotest_calls {
+	unsigned int configures;
+	unsigned int rx_setups;
+	unsigned int tx_setups;
+};
+
+struct fotest_calls fotest_calls_of(uint16_t port_id);
+/* The mempool Rx queue q was last set up with. */
+struct rte_mempool *fotest_rxq_mp(uint16_t port_id, uint16_t q);
+/* What the next configures of the port return (0: they succeed). */
+void fotest_configure_result_set(uint16_t port_id, int ret);
+
 #endif /* FOTEST_PMD_H */

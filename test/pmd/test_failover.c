@@ -1249,6 +1249,147 @@ case_close_storm(void)
 	rte_delay_us_sleep(50000); /* an alarm left armed would run now */
 }
 
+static void
+setup_queues(uint16_t first, uint16_t n, struct rte_mempool *pool)
+{
+	uint16_t q;
+
+	for (q = first; q < first + n; q++) {
+		CHECK(rte_eth_rx_queue_setup(fo_port, q, 256, SOCKET_ID_ANY, NULL, pool) == 0,
+		      "rx queue %u", q);
+		CHECK(rte_eth_tx_queue_setup(fo_port, q, 256, SOCKET_ID_ANY, NULL) == 0,
+		      "tx queue %u", q);
+	}
+}
+
+static void
+check_calls(uint16_t port, const char *which, unsigned int configures, unsigned int rx,
+	    unsigned int tx)
+{
+	struct fotest_calls c = fotest_calls_of(port);
+
+	CHECK(c.configures == configures && c.rx_setups == rx && c.tx_setups == tx,
+	      "%s took %u configures, %u Rx and %u Tx queue set-ups; expected %u, %u, %u", which,
+	      c.configures, c.rx_setups, c.tx_setups, configures, rx, tx);
+}
+
+static void
+check_rx_pools(uint16_t port, const char *which, uint16_t n, const struct rte_mempool *pool)
+{
+	uint16_t q;
+
+	for (q = 0; q < n; q++)
+		CHECK(fotest_rxq_mp(port, q) == pool, "%s Rx queue %u has mempool %s, not %s",
+		      which, q, fotest_rxq_mp(port, q) ? fotest_rxq_mp(port, q)->name : "none",
+		      pool->name);
+}
+
+/*
+ * The sub-devices are configured inside the port's configure (issue #20,
+ * defect 3): a sub-device's failure is the application's error, each queue
+ * set-up reaches its own queues once, and nothing set up before a
+ * configure is replayed after it, by the op or a service run, before the
+ * application sets the queue up again (it may be replacing that mempool).
+ * A primary that comes in between gets each queue as it is set up, and
+ * the rest at start.
+ */
+static void
+case_configure(void)
+{
+	const struct rte_eth_conf conf = {0};
+	struct rte_eth_dev_info info;
+	struct rte_mempool *mp2;
+	uint16_t pport, sport;
+
+	mp2 = rte_pktmbuf_pool_create("test_mp2", NB_MBUF, 64, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+				      SOCKET_ID_ANY);
+	CHECK(mp2 != NULL, "second mempool");
+	create_failover("primary=net_fotest0,standby=net_fotest1,poll_ms=0");
+	pport = port_of("net_fotest0");
+	sport = port_of("net_fotest1");
+
+	CHECK(rte_eth_dev_configure(fo_port, 4, 4, &conf) == 0, "configure");
+	CHECK(rte_eth_devices[pport].data->dev_configured &&
+	      rte_eth_devices[sport].data->dev_configured,
+	      "the sub-devices are configured when the port's configure returns");
+	CHECK(rte_eth_devices[pport].data->nb_rx_queues == 4 &&
+	      rte_eth_devices[sport].data->nb_tx_queues == 4, "with the port's queue counts");
+	setup_queues(0, 4, mp);
+	check_calls(pport, "the primary", 1, 4, 4);
+	check_calls(sport, "the standby", 1, 4, 4);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	CHECK(status().primary.started && status().standby.started, "both started");
+	check_calls(pport, "the primary at start", 1, 4, 4);
+	CHECK(rte_eth_dev_stop(fo_port) == 0, "stop");
+
+	CHECK(rte_eth_dev_configure(fo_port, 4, 4, &conf) == 0, "configure again");
+	rescan();
+	check_calls(pport, "the primary after a configure and a service run", 2, 4, 4);
+	setup_queues(0, 4, mp2);
+	check_calls(pport, "the primary", 2, 8, 8);
+	check_rx_pools(pport, "the primary", 4, mp2);
+	check_rx_pools(sport, "the standby", 4, mp2);
+
+	/* The primary leaves and comes back between the configure and the set-ups. */
+	CHECK(rte_eth_dev_info_get(pport, &info) == 0, "primary info");
+	CHECK(rte_dev_remove(info.device) == 0, "remove the primary");
+	rescan();
+	CHECK(rte_eth_dev_configure(fo_port, 4, 4, &conf) == 0, "configure a third time");
+	rescan();
+	CHECK(status().primary.present, "the primary is back");
+	pport = port_of("net_fotest0");
+	/* Configured when it came back, and by the port's configure. */
+	check_calls(pport, "the returned primary before any set-up", 2, 0, 0);
+	setup_queues(0, 2, mp); /* ethdev keeps queues 2 and 3 as they were */
+	check_calls(pport, "the returned primary", 2, 2, 2);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	check_calls(pport, "the returned primary, started", 2, 4, 4);
+	check_rx_pools(pport, "the returned primary", 2, mp);
+	CHECK(fotest_rxq_mp(pport, 2) == mp2 && fotest_rxq_mp(pport, 3) == mp2,
+	      "Rx queues 2 and 3 of the returned primary as the port keeps them");
+	CHECK(rte_eth_dev_stop(fo_port) == 0, "stop");
+
+	fotest_configure_result_set(sport, -EIO);
+	CHECK(rte_eth_dev_configure(fo_port, 2, 2, &conf) == -EIO,
+	      "a sub-device's configure failure fails the port's configure");
+	fotest_configure_result_set(sport, 0);
+	CHECK(rte_eth_dev_configure(fo_port, 2, 2, &conf) == 0, "configured once it succeeds");
+	setup_queues(0, 2, mp);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	CHECK(status().primary.started && status().standby.started, "both started");
+	stop_and_close();
+	rte_mempool_free(mp2);
+}
+
+/*
+ * ethdev frees and NULLs the port's queue arrays during a configure to 0 Rx
+ * queues or a rolled-back one, before it sets the new counts, while an
+ * event callback on another thread may take a sub-device off the data path
+ * (issue #20, defect 5). That window is made here: the Rx array NULL, its
+ * count still 2, and a removal event on the active primary.
+ */
+static void
+case_queue_arrays(void)
+{
+	struct rte_eth_dev_data *data;
+	void **saved;
+	uint16_t pport;
+
+	create_failover("primary=net_fotest0,standby=net_fotest1,poll_ms=0");
+	pport = port_of("net_fotest0");
+	setup_port(2, NULL);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "on the primary");
+	data = rte_eth_devices[fo_port].data;
+	saved = data->rx_queues;
+	data->rx_queues = NULL;
+	rte_eth_dev_callback_process(&rte_eth_devices[pport], RTE_ETH_EVENT_INTR_RMV, NULL);
+	data->rx_queues = saved;
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY,
+	      "the removed primary is off the data path");
+	stop_and_close();
+}
+
 /* A sub-device that refuses an MTU: every sub-device keeps the old one. */
 static void
 case_mtu_rollback(void)
@@ -1543,6 +1684,8 @@ static const struct {
 	{"drain_stuck_fence", case_drain_stuck_fence},
 	{"close_storm", case_close_storm},
 	{"mtu_rollback", case_mtu_rollback},
+	{"configure", case_configure},
+	{"queue_arrays", case_queue_arrays},
 	{"remove_af_packet", case_remove_af_packet},
 	{"backoff", case_backoff},
 	{"close_storm_netlink", case_close_storm_netlink},

@@ -368,6 +368,30 @@ traffic_across_switch(const char *primary_peer, const char *standby_peer, uint16
 }
 
 /*
+ * vf0 as an mlx5 VF and syn0 as a netvsc with channels queues, veths with
+ * peers hvf0 and hsyn0, and their sysfs tree under dir (a mkdtemp template).
+ */
+static void
+pair_add(unsigned int channels, char *dir)
+{
+	char cmd[PATH_MAX * 2];
+
+	CHECK(gen_tree != NULL, "usage: test_queues %s GEN_TREE_PY", case_argv[1]);
+	snprintf(
+		cmd, sizeof(cmd),
+		"ip link add vf0 type veth peer name hvf0 && ip link add syn0 numtxqueues %u numrxqueues %u type veth peer name hsyn0 numtxqueues %u numrxqueues %u"
+		" && ip link set vf0 address 02:00:00:00:0f:02 && ip link set syn0 address 02:00:00:00:0f:02"
+		" && for i in vf0 hvf0 syn0 hsyn0; do ip link set $i up; done",
+		channels, channels, channels, channels);
+	sh(cmd);
+	CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+	snprintf(tree_dir, sizeof(tree_dir), "%s", dir);
+	snprintf(cmd, sizeof(cmd), "python3 %s %s/sys 02:00:00:00:0f:02 %u %u", gen_tree, dir,
+		 if_nametoindex("syn0"), if_nametoindex("vf0"));
+	sh(cmd);
+}
+
+/*
  * A discovered pair: vf0 as an mlx5 VF (opened with AF_PACKET, the PCI
  * device being absent) and syn0 as a netvsc held by the kernel, with
  * channels Rx/Tx queues, both created by the driver. The exception path is
@@ -387,19 +411,7 @@ discovered_case(uint16_t nb_rx, uint16_t nb_tx, unsigned int channels, bool tap)
 	bool want_xdp = !tap && channels == 1 && nb_rx == 1 && nb_tx == 1;
 	bool has_tap, has_xdp_prog;
 
-	CHECK(gen_tree != NULL, "usage: test_queues discovered_* GEN_TREE_PY");
-	snprintf(
-		cmd, sizeof(cmd),
-		"ip link add vf0 type veth peer name hvf0 && ip link add syn0 numtxqueues %u numrxqueues %u type veth peer name hsyn0 numtxqueues %u numrxqueues %u"
-		" && ip link set vf0 address 02:00:00:00:0f:02 && ip link set syn0 address 02:00:00:00:0f:02"
-		" && for i in vf0 hvf0 syn0 hsyn0; do ip link set $i up; done",
-		channels, channels, channels, channels);
-	sh(cmd);
-	CHECK(mkdtemp(dir) != NULL, "mkdtemp");
-	snprintf(tree_dir, sizeof(tree_dir), "%s", dir);
-	snprintf(cmd, sizeof(cmd), "python3 %s %s/sys 02:00:00:00:0f:02 %u %u", gen_tree, dir,
-		 if_nametoindex("syn0"), if_nametoindex("vf0"));
-	sh(cmd);
+	pair_add(channels, dir);
 	if (want_xdp)
 		bare_af_xdp_hold(nb_rx, nb_tx, channels);
 	snprintf(cmd, sizeof(cmd), "sysfs=%s/sys,poll_ms=10%s", dir, tap ? ",exception=tap" : "");
@@ -429,6 +441,19 @@ discovered_case(uint16_t nb_rx, uint16_t nb_tx, unsigned int channels, bool tap)
 	      "syn0 with %u channel(s), port %u/%u%s: expected the %s path, the standby is %s",
 	      channels, nb_rx, nb_tx, tap ? ", exception=tap" : "", want_xdp ? "AF_XDP" : "TAP",
 	      sub_info.driver_name);
+	traffic_across_switch("hvf0", "hsyn0", nb_rx, nb_tx);
+	/*
+	 * Stop, configure, start, as Open vSwitch does on an MTU change: the
+	 * port forwards on both paths again. A net_af_xdp standby is created
+	 * again, and its bind fails while the kernel still holds the queue of
+	 * the closed socket: it takes the TAP path (issue #21).
+	 */
+	CHECK(rte_eth_dev_stop(fo_port) == 0, "stop");
+	configure(nb_rx, nb_tx);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start again");
+	st = status();
+	CHECK(rte_eth_dev_info_get(st.standby.port_id, &sub_info) == 0, "standby info");
+	printf("configured again: standby %s\n", sub_info.driver_name);
 	traffic_across_switch("hvf0", "hsyn0", nb_rx, nb_tx);
 	stop_and_close();
 }

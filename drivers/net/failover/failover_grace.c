@@ -97,16 +97,13 @@ fo_grace_queue_quiet(const struct fo_queue *q, uint64_t token)
 bool
 fo_grace_over(struct fo_private *priv, uint64_t token)
 {
-	struct rte_eth_dev_data *data = priv->dev->data;
 	uint16_t i;
 
 	if (!priv->started)
 		return true;
-	for (i = 0; i < data->nb_rx_queues; i++)
-		if (!fo_grace_queue_quiet(data->rx_queues[i], token))
-			return false;
-	for (i = 0; i < data->nb_tx_queues; i++)
-		if (!fo_grace_queue_quiet(data->tx_queues[i], token))
+	for (i = 0; i < FO_MAX_QUEUES; i++)
+		if (!fo_grace_queue_quiet(priv->rxq[i], token) ||
+		    !fo_grace_queue_quiet(priv->txq[i], token))
 			return false;
 	return true;
 }

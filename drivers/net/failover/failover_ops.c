@@ -62,6 +62,12 @@ fo_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	return 0;
 }
 
+/*
+ * The sub-devices are configured here, so that the application learns of a
+ * failure from its call, as with net_failsafe; their queues are set up as
+ * the application sets up the port's (or at start, for one that came
+ * since). ethdev has set the port's new queue counts before this op.
+ */
 static int
 fo_dev_configure(struct rte_eth_dev *dev)
 {
@@ -72,22 +78,28 @@ fo_dev_configure(struct rte_eth_dev *dev)
 	int ret = 0;
 
 	fo_lock(priv);
+	pthread_mutex_lock(&priv->paths_lock);
+	priv->configured = true;
+	priv->nb_rxq = RTE_MIN(dev->data->nb_rx_queues, FO_MAX_QUEUES);
+	priv->nb_txq = RTE_MIN(dev->data->nb_tx_queues, FO_MAX_QUEUES);
+	priv->paths_stale = true; /* a spread queue's paths follow the Rx count */
+	pthread_mutex_unlock(&priv->paths_lock);
 	ret = fo_queues_configure(priv);
-	if (ret < 0) {
-		fo_unlock(priv);
-		return ret;
+	if (ret == 0) {
+		for (i = 0; i < FO_RETA_SIZE; i++)
+			if (j->reta[i] >= priv->nb_rxq)
+				j->reta_set = false;
+		fo_journal_reta_default(j, priv->nb_rxq);
+		FO_FOREACH_SUB(priv, sub) {
+			ret = fo_sub_configure(priv, sub);
+			if (ret < 0)
+				break;
+		}
 	}
-	for (i = 0; i < FO_RETA_SIZE; i++)
-		if (j->reta[i] >= dev->data->nb_rx_queues)
-			j->reta_set = false;
-	fo_journal_reta_default(j, dev->data->nb_rx_queues);
-	FO_FOREACH_SUB(priv, sub) {
-		if (!fo_sub_ready(sub) && sub->state != FO_SUB_PROBED)
-			continue;
-		fo_sub_set_state(priv, sub, FO_SUB_PROBED);
-		ret = fo_sub_bring_up(priv, sub);
-		if (ret < 0)
-			break;
+	if (ret < 0) {
+		pthread_mutex_lock(&priv->paths_lock);
+		priv->configured = false;
+		pthread_mutex_unlock(&priv->paths_lock);
 	}
 	fo_unlock(priv);
 	return ret;
@@ -234,21 +246,6 @@ fo_dev_stop(struct rte_eth_dev *dev)
 	return 0;
 }
 
-static void
-fo_queue_free_all(struct rte_eth_dev *dev)
-{
-	uint16_t i;
-
-	for (i = 0; i < dev->data->nb_rx_queues; i++) {
-		rte_free(dev->data->rx_queues[i]);
-		dev->data->rx_queues[i] = NULL;
-	}
-	for (i = 0; i < dev->data->nb_tx_queues; i++) {
-		rte_free(dev->data->tx_queues[i]);
-		dev->data->tx_queues[i] = NULL;
-	}
-}
-
 /*
  * Every event source is shut and no alarm runs before anything is freed:
  * a callback or alarm may otherwise run on freed private data.
@@ -270,9 +267,7 @@ fo_dev_close(struct rte_eth_dev *dev)
 		fo_sub_teardown_reap(priv, sub, true); /* it holds priv */
 	}
 	fo_flow_free_all(priv);
-	pthread_mutex_lock(&priv->paths_lock);
-	fo_queue_free_all(dev);
-	pthread_mutex_unlock(&priv->paths_lock);
+	fo_queues_forget(priv);
 	fo_unlock(priv);
 	rte_eth_dev_owner_delete(priv->owner.id);
 	pthread_mutex_destroy(&priv->stats_lock);
@@ -297,9 +292,7 @@ fo_dev_reset(struct rte_eth_dev *dev)
 			fo_sub_attach(priv, sub);
 	}
 	fo_flow_free_all(priv);
-	pthread_mutex_lock(&priv->paths_lock);
-	fo_queue_free_all(dev);
-	pthread_mutex_unlock(&priv->paths_lock);
+	fo_queues_forget(priv); /* the application configures the port again */
 	fo_journal_init(&priv->journal);
 	fo_unlock(priv);
 	return 0;
@@ -342,9 +335,8 @@ fo_rx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_id, uint16_t nb_desc,
 	jq->socket = socket;
 	jq->conf = *conf;
 	jq->mp = mp;
-	FO_FOREACH_CONFIGURED(priv, sub) {
-		fo_sub_set_state(priv, sub, FO_SUB_PROBED);
-		ret = fo_sub_bring_up(priv, sub);
+	FO_FOREACH_SUB(priv, sub) {
+		ret = fo_sub_setup_queue(priv, sub, true, queue_id);
 		if (ret < 0)
 			break;
 	}
@@ -354,11 +346,7 @@ fo_rx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_id, uint16_t nb_desc,
 		rte_free(q);
 		return ret;
 	}
-	pthread_mutex_lock(&priv->paths_lock);
-	rte_free(dev->data->rx_queues[queue_id]);
-	dev->data->rx_queues[queue_id] = q;
-	priv->paths_stale = true;
-	pthread_mutex_unlock(&priv->paths_lock);
+	fo_queues_set(priv, true, queue_id, q);
 	fo_unlock(priv);
 	return 0;
 }
@@ -381,9 +369,8 @@ fo_tx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_id, uint16_t nb_desc,
 	jq->nb_desc = nb_desc;
 	jq->socket = socket;
 	jq->conf = *conf;
-	FO_FOREACH_CONFIGURED(priv, sub) {
-		fo_sub_set_state(priv, sub, FO_SUB_PROBED);
-		ret = fo_sub_bring_up(priv, sub);
+	FO_FOREACH_SUB(priv, sub) {
+		ret = fo_sub_setup_queue(priv, sub, false, queue_id);
 		if (ret < 0)
 			break;
 	}
@@ -393,11 +380,7 @@ fo_tx_queue_setup(struct rte_eth_dev *dev, uint16_t queue_id, uint16_t nb_desc,
 		rte_free(q);
 		return ret;
 	}
-	pthread_mutex_lock(&priv->paths_lock);
-	rte_free(dev->data->tx_queues[queue_id]);
-	dev->data->tx_queues[queue_id] = q;
-	priv->paths_stale = true;
-	pthread_mutex_unlock(&priv->paths_lock);
+	fo_queues_set(priv, false, queue_id, q);
 	fo_unlock(priv);
 	return 0;
 }
@@ -431,10 +414,7 @@ fo_rx_queue_release(struct rte_eth_dev *dev, uint16_t queue_id)
 	struct fo_private *priv = dev->data->dev_private;
 
 	fo_lock(priv);
-	pthread_mutex_lock(&priv->paths_lock);
-	rte_free(dev->data->rx_queues[queue_id]);
-	dev->data->rx_queues[queue_id] = NULL;
-	pthread_mutex_unlock(&priv->paths_lock);
+	fo_queues_set(priv, true, queue_id, NULL);
 	priv->journal.rxq[queue_id].set = false;
 	fo_unlock(priv);
 }
@@ -445,10 +425,7 @@ fo_tx_queue_release(struct rte_eth_dev *dev, uint16_t queue_id)
 	struct fo_private *priv = dev->data->dev_private;
 
 	fo_lock(priv);
-	pthread_mutex_lock(&priv->paths_lock);
-	rte_free(dev->data->tx_queues[queue_id]);
-	dev->data->tx_queues[queue_id] = NULL;
-	pthread_mutex_unlock(&priv->paths_lock);
+	fo_queues_set(priv, false, queue_id, NULL);
 	priv->journal.txq[queue_id].set = false;
 	fo_unlock(priv);
 }

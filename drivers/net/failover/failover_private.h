@@ -170,6 +170,10 @@ struct fo_sub {
 	uint16_t max_txq;
 	uint16_t refused_rxq; /* too few queues for these port counts: left absent */
 	uint16_t refused_txq;
+	uint16_t nb_rx; /* queue counts it is configured with (configured and started) */
+	uint16_t nb_tx;
+	uint32_t rxq_ready; /* bit i: its queue i is set up as the journal says */
+	uint32_t txq_ready;
 	/* A DPDK-bound VF candidate is taken only with the pair's MAC (failover_discover.c). */
 	bool want_mac;
 	uint8_t mac[RTE_ETHER_ADDR_LEN];
@@ -259,6 +263,18 @@ struct fo_private {
 	bool uevents;             /* EAL device event callback registered */
 	uint16_t max_rxq;         /* what dev_infos_get reports (failover_queues.c) */
 	uint16_t max_txq;
+	/*
+	 * The port's configuration as the driver's own: ethdev changes its
+	 * counts and frees and NULLs its queue arrays during a configure
+	 * (before the op, and again when it rolls back), without any lock of
+	 * ours, while event callbacks and the service routine may read them.
+	 * Changed under lock and paths_lock; read under either.
+	 */
+	bool configured;          /* the configure op succeeded */
+	uint16_t nb_rxq;          /* the port's queue counts at that configure */
+	uint16_t nb_txq;
+	struct fo_queue *rxq[FO_MAX_QUEUES];
+	struct fo_queue *txq[FO_MAX_QUEUES];
 	uint64_t qs_token __rte_cache_aligned;
 };
 
@@ -346,6 +362,9 @@ const char *fo_sub_state_name(enum fo_sub_state state);
 void fo_sub_set_state(struct fo_private *priv, struct fo_sub *sub, enum fo_sub_state state);
 int fo_sub_attach(struct fo_private *priv, struct fo_sub *sub);
 int fo_sub_bring_up(struct fo_private *priv, struct fo_sub *sub);
+void fo_sub_bring_up_or_retry(struct fo_private *priv, struct fo_sub *sub);
+int fo_sub_configure(struct fo_private *priv, struct fo_sub *sub);
+int fo_sub_setup_queue(struct fo_private *priv, struct fo_sub *sub, bool rx, uint16_t qid);
 void fo_sub_fall_back(struct fo_private *priv, struct fo_sub *sub, const char *why);
 void fo_sub_detach(struct fo_private *priv, struct fo_sub *sub, const char *why);
 void fo_sub_finish_drain(struct fo_private *priv, struct fo_sub *sub);
@@ -360,6 +379,8 @@ uint64_t fo_now_ns(void);
 
 /* failover_replay.c */
 int fo_replay_configure(struct fo_private *priv, struct fo_sub *sub);
+int fo_replay_queue(struct fo_private *priv, struct fo_sub *sub, bool rx, uint16_t qid);
+int fo_replay_queues(struct fo_private *priv, struct fo_sub *sub);
 int fo_replay_settings(struct fo_private *priv, struct fo_sub *sub);
 void fo_replay_check(struct fo_private *priv, struct fo_sub *sub);
 void fo_replay_queue_states(struct fo_private *priv, struct fo_sub *sub);
@@ -425,6 +446,8 @@ uint32_t fo_queues_rx_paths(struct fo_private *priv, uint32_t paths, uint16_t qi
 int fo_queues_configure(struct fo_private *priv);
 bool fo_queues_refuse(struct fo_private *priv, struct fo_sub *sub);
 bool fo_queues_refused(const struct fo_sub *sub);
+void fo_queues_set(struct fo_private *priv, bool rx, uint16_t qid, struct fo_queue *q);
+void fo_queues_forget(struct fo_private *priv);
 
 /* failover_flow.c */
 int fo_flow_ops_get(struct rte_eth_dev *dev, const struct rte_flow_ops **ops);

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_malloc.h>
+
 #include "failover_private.h"
 
 /*
@@ -86,7 +88,7 @@ void
 fo_queues_plan(const struct fo_private *priv, const struct fo_sub *sub, uint16_t *nb_rx,
 	       uint16_t *nb_tx)
 {
-	uint16_t n = priv->dev->data->nb_rx_queues, t = priv->dev->data->nb_tx_queues;
+	uint16_t n = priv->nb_rxq, t = priv->nb_txq;
 
 	*nb_rx = n;
 	*nb_tx = t;
@@ -114,7 +116,7 @@ fo_queues_plan(const struct fo_private *priv, const struct fo_sub *sub, uint16_t
 int
 fo_queues_check(struct fo_private *priv, const struct fo_sub *sub, const char *what)
 {
-	uint16_t n = priv->dev->data->nb_rx_queues, t = priv->dev->data->nb_tx_queues;
+	uint16_t n = priv->nb_rxq, t = priv->nb_txq;
 
 	if (sub->sized || (n <= sub->max_rxq && t <= sub->max_txq))
 		return 0;
@@ -128,11 +130,9 @@ fo_queues_check(struct fo_private *priv, const struct fo_sub *sub, const char *w
 uint16_t
 fo_queues_pairs(const struct fo_private *priv)
 {
-	const struct rte_eth_dev_data *data = priv->dev->data;
-
-	if (!data->dev_configured && data->nb_rx_queues == 0)
+	if (!priv->configured)
 		return 1;
-	return RTE_MAX(RTE_MAX(data->nb_rx_queues, data->nb_tx_queues), 1);
+	return RTE_MAX(RTE_MAX(priv->nb_rxq, priv->nb_txq), 1);
 }
 
 /*
@@ -164,7 +164,7 @@ fo_queues_devargs(const struct fo_private *priv, const struct fo_sub *sub, const
 uint32_t
 fo_queues_rx_paths(struct fo_private *priv, uint32_t paths, uint16_t qid)
 {
-	uint16_t n = priv->dev->data->nb_rx_queues;
+	uint16_t n = priv->nb_rxq;
 	uint16_t half[2] = {FO_PATHS_ACTIVE(paths), FO_PATHS_OTHER(paths)};
 	unsigned int h;
 
@@ -179,11 +179,21 @@ fo_queues_rx_paths(struct fo_private *priv, uint32_t paths, uint16_t qid)
 	return FO_PATHS(half[0], half[1]);
 }
 
+static void
+fo_queues_reopen(struct fo_private *priv, struct fo_sub *sub, const char *why)
+{
+	sub->reopen = true;
+	fo_sub_detach(priv, sub, why);
+	if (!fo_sub_present(sub))
+		fo_sub_attach(priv, sub);
+}
+
 /*
- * The port is being configured (ethdev has set its queue counts). A
+ * The port is being configured (priv has its new queue counts). A
  * present sub-device the application named that cannot give them fails the
  * call at once; one the driver created is created again with the queue
- * pairs now needed; one left out for too few queues is tried again.
+ * pairs now needed, and a net_af_xdp one whose queues are set up is
+ * created again; one left out for too few queues is tried again.
  */
 int
 fo_queues_configure(struct fo_private *priv)
@@ -200,13 +210,12 @@ fo_queues_configure(struct fo_private *priv)
 	FO_FOREACH_SUB(priv, sub) {
 		sub->plan_failed = false; /* the planned way may fit the new counts */
 		if (sub->qkind == FO_QKIND_CHANNELS && sub->via_xdp && fo_sub_present(sub) &&
-		    sub->state != FO_SUB_DRAINING &&
-		    (sub->max_rxq < pairs || priv->dev->data->nb_rx_queues == 0)) {
+		    sub->state != FO_SUB_DRAINING && (sub->max_rxq < pairs || priv->nb_rxq == 0)) {
 			char why[FO_ERR_MAX];
 
 			snprintf(why, sizeof(why), "%s has %u channel(s), the port needs %u%s",
 				 sub->tc_syn, sub->max_rxq, pairs,
-				 priv->dev->data->nb_rx_queues == 0 ? " and an Rx queue" : "");
+				 priv->nb_rxq == 0 ? " and an Rx queue" : "");
 			if (sub->fallback[0] != '\0') {
 				fo_sub_fall_back(priv, sub, why);
 			} else {
@@ -222,15 +231,20 @@ fo_queues_configure(struct fo_private *priv)
 			sub->retry_at_ns = 0;
 			fo_event_request(priv);
 		}
-		if (!fo_sub_present(sub) || sub->state == FO_SUB_DRAINING || !sub->sized ||
-		    sub->qkind != FO_QKIND_ALL_RX || sub->max_rxq == pairs)
+		if (!fo_sub_present(sub) || sub->state == FO_SUB_DRAINING)
+			continue;
+		if (sub->qkind == FO_QKIND_CHANNELS && (sub->rxq_ready | sub->txq_ready) != 0) {
+			FO_LOG(INFO, priv,
+			       "%s %s: created again (net_af_xdp keeps its queues' sockets until it is closed)",
+			       fo_rules_path_name(sub->path), sub->name);
+			fo_queues_reopen(priv, sub, "configured again");
+			continue;
+		}
+		if (!sub->sized || sub->qkind != FO_QKIND_ALL_RX || sub->max_rxq == pairs)
 			continue;
 		FO_LOG(INFO, priv, "%s %s: created again with %u queue pairs",
 		       fo_rules_path_name(sub->path), sub->name, pairs);
-		sub->reopen = true;
-		fo_sub_detach(priv, sub, "queue count changed");
-		if (!fo_sub_present(sub))
-			fo_sub_attach(priv, sub);
+		fo_queues_reopen(priv, sub, "queue count changed");
 	}
 	return 0;
 }
@@ -243,12 +257,10 @@ fo_queues_configure(struct fo_private *priv)
 bool
 fo_queues_refuse(struct fo_private *priv, struct fo_sub *sub)
 {
-	const struct rte_eth_dev_data *data = priv->dev->data;
-
 	if (fo_queues_check(priv, sub, "left out until the port is configured with fewer") == 0)
 		return false;
-	sub->refused_rxq = data->nb_rx_queues;
-	sub->refused_txq = data->nb_tx_queues;
+	sub->refused_rxq = priv->nb_rxq;
+	sub->refused_txq = priv->nb_txq;
 	fo_sub_detach(priv, sub, "too few queues");
 	return true;
 }
@@ -257,4 +269,41 @@ bool
 fo_queues_refused(const struct fo_sub *sub)
 {
 	return sub->refused_rxq != 0 || sub->refused_txq != 0;
+}
+
+/*
+ * Port queue qid of the driver's table, and of ethdev's array, becomes q
+ * (NULL: released); the one it replaces is freed.
+ */
+void
+fo_queues_set(struct fo_private *priv, bool rx, uint16_t qid, struct fo_queue *q)
+{
+	struct rte_eth_dev_data *data = priv->dev->data;
+	struct fo_queue **table = rx ? priv->rxq : priv->txq;
+	void **queues = rx ? data->rx_queues : data->tx_queues;
+
+	pthread_mutex_lock(&priv->paths_lock);
+	rte_free(table[qid]);
+	table[qid] = q;
+	if (queues != NULL && qid < (rx ? data->nb_rx_queues : data->nb_tx_queues))
+		queues[qid] = q;
+	priv->paths_stale = true;
+	pthread_mutex_unlock(&priv->paths_lock);
+}
+
+/* The port closes or is reset: its queues are freed and it is not configured. */
+void
+fo_queues_forget(struct fo_private *priv)
+{
+	uint16_t i;
+
+	for (i = 0; i < FO_MAX_QUEUES; i++) {
+		fo_queues_set(priv, true, i, NULL);
+		fo_queues_set(priv, false, i, NULL);
+	}
+	pthread_mutex_lock(&priv->paths_lock);
+	priv->configured = false;
+	priv->nb_rxq = 0;
+	priv->nb_txq = 0;
+	pthread_mutex_unlock(&priv->paths_lock);
 }

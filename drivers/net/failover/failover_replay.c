@@ -41,7 +41,19 @@ fo_replay_desc(uint16_t nb_desc, const struct rte_eth_desc_lim *lim)
 	return nb_desc;
 }
 
-/* Configure the sub-device and set up its queues as the journal says. */
+/* The bits of queues 0 to n - 1. */
+static uint32_t
+fo_replay_below(uint16_t n)
+{
+	return n >= 32 ? UINT32_MAX : (UINT32_C(1) << n) - 1;
+}
+
+/*
+ * Configure the sub-device for the port's queue counts. Its queues are
+ * set up apart (fo_replay_queue), when the application sets up the
+ * port's, or at start from the journal: a configure alone does not touch
+ * a mempool, which the application may be about to replace.
+ */
 int
 fo_replay_configure(struct fo_private *priv, struct fo_sub *sub)
 {
@@ -51,7 +63,6 @@ fo_replay_configure(struct fo_private *priv, struct fo_sub *sub)
 	struct rte_eth_conf conf = data->dev_conf;
 	uint16_t nb_rx, nb_tx;
 	uint32_t flags;
-	uint16_t i;
 	int ret;
 
 	ret = rte_eth_dev_info_get(sub->port_id, &info);
@@ -87,40 +98,119 @@ fo_replay_configure(struct fo_private *priv, struct fo_sub *sub)
 		       fo_rules_path_name(sub->path), sub->name, nb_rx, nb_tx, rte_strerror(-ret));
 		return ret;
 	}
-	/* Queues beyond the port's take the set-up of the port queue that polls them. */
-	for (i = 0; i < nb_rx && i < FO_MAX_QUEUES && data->nb_rx_queues > 0; i++) {
-		struct fo_rxq_conf *q = &j->rxq[i % data->nb_rx_queues];
-		struct rte_eth_rxconf rxconf;
-
-		if (!q->set)
-			continue;
-		rxconf = q->conf;
-		rxconf.offloads &= info.rx_queue_offload_capa | info.rx_offload_capa;
-		ret = rte_eth_rx_queue_setup(sub->port_id, i,
-					     fo_replay_desc(q->nb_desc, &info.rx_desc_lim),
-					     q->socket, &rxconf, q->mp);
-		if (ret < 0) {
-			FO_LOG(ERR, priv, "%s %s: rx queue %u set-up failed: %s",
-			       fo_rules_path_name(sub->path), sub->name, i, rte_strerror(-ret));
-			return ret;
-		}
+	/*
+	 * ethdev keeps a device's queues below its new counts; those beyond
+	 * the port's counts are polled for another port queue now.
+	 */
+	if (sub->state == FO_SUB_PROBED) {
+		sub->rxq_ready = 0;
+		sub->txq_ready = 0;
 	}
-	for (i = 0; i < nb_tx && i < FO_MAX_QUEUES && data->nb_tx_queues > 0; i++) {
-		struct fo_txq_conf *q = &j->txq[i % data->nb_tx_queues];
-		struct rte_eth_txconf txconf;
+	sub->rxq_ready &= fo_replay_below(RTE_MIN(nb_rx, priv->nb_rxq));
+	sub->txq_ready &= fo_replay_below(RTE_MIN(nb_tx, priv->nb_txq));
+	sub->nb_rx = nb_rx;
+	sub->nb_tx = nb_tx;
+	return 0;
+}
 
-		if (!q->set)
-			continue;
-		txconf = q->conf;
-		txconf.offloads &= info.tx_queue_offload_capa | info.tx_offload_capa;
-		ret = rte_eth_tx_queue_setup(sub->port_id, i,
-					     fo_replay_desc(q->nb_desc, &info.tx_desc_lim),
-					     q->socket, &txconf);
-		if (ret < 0) {
-			FO_LOG(ERR, priv, "%s %s: tx queue %u set-up failed: %s",
-			       fo_rules_path_name(sub->path), sub->name, i, rte_strerror(-ret));
+/* Set up the sub-device's Rx queue i as the port queue that polls it. */
+static int
+fo_replay_rxq(struct fo_private *priv, struct fo_sub *sub, const struct rte_eth_dev_info *info,
+	      uint16_t i)
+{
+	const struct fo_rxq_conf *q = &priv->journal.rxq[i % priv->nb_rxq];
+	struct rte_eth_rxconf rxconf;
+	int ret;
+
+	if (!q->set)
+		return 0;
+	rxconf = q->conf;
+	rxconf.offloads &= info->rx_queue_offload_capa | info->rx_offload_capa;
+	ret = rte_eth_rx_queue_setup(sub->port_id, i,
+				     fo_replay_desc(q->nb_desc, &info->rx_desc_lim), q->socket,
+				     &rxconf, q->mp);
+	if (ret < 0) {
+		FO_LOG(ERR, priv, "%s %s: rx queue %u set-up failed: %s",
+		       fo_rules_path_name(sub->path), sub->name, i, rte_strerror(-ret));
+		return ret;
+	}
+	sub->rxq_ready |= UINT32_C(1) << i;
+	return 0;
+}
+
+/* Set up the sub-device's Tx queue i as the port queue it stands for. */
+static int
+fo_replay_txq(struct fo_private *priv, struct fo_sub *sub, const struct rte_eth_dev_info *info,
+	      uint16_t i)
+{
+	const struct fo_txq_conf *q = &priv->journal.txq[i % priv->nb_txq];
+	struct rte_eth_txconf txconf;
+	int ret;
+
+	if (!q->set)
+		return 0;
+	txconf = q->conf;
+	txconf.offloads &= info->tx_queue_offload_capa | info->tx_offload_capa;
+	ret = rte_eth_tx_queue_setup(sub->port_id, i,
+				     fo_replay_desc(q->nb_desc, &info->tx_desc_lim), q->socket,
+				     &txconf);
+	if (ret < 0) {
+		FO_LOG(ERR, priv, "%s %s: tx queue %u set-up failed: %s",
+		       fo_rules_path_name(sub->path), sub->name, i, rte_strerror(-ret));
+		return ret;
+	}
+	sub->txq_ready |= UINT32_C(1) << i;
+	return 0;
+}
+
+/*
+ * The application set up port queue qid: set up the sub-device's queues
+ * it stands for (qid, and qid + n, qid + 2n... of a spread sub-device).
+ */
+int
+fo_replay_queue(struct fo_private *priv, struct fo_sub *sub, bool rx, uint16_t qid)
+{
+	uint16_t step = rx ? priv->nb_rxq : priv->nb_txq;
+	uint16_t count = rx ? sub->nb_rx : sub->nb_tx;
+	struct rte_eth_dev_info info;
+	uint16_t i;
+	int ret;
+
+	ret = rte_eth_dev_info_get(sub->port_id, &info);
+	if (ret < 0)
+		return ret;
+	for (i = qid; step > 0 && i < count && i < FO_MAX_QUEUES; i += step) {
+		ret = rx ? fo_replay_rxq(priv, sub, &info, i) : fo_replay_txq(priv, sub, &info, i);
+		if (ret < 0)
 			return ret;
-		}
+	}
+	return 0;
+}
+
+/* Before a start: set up every queue the journal has and the sub-device lacks. */
+int
+fo_replay_queues(struct fo_private *priv, struct fo_sub *sub)
+{
+	struct rte_eth_dev_info info;
+	uint16_t i;
+	int ret;
+
+	ret = rte_eth_dev_info_get(sub->port_id, &info);
+	if (ret < 0)
+		return ret;
+	for (i = 0; priv->nb_rxq > 0 && i < sub->nb_rx && i < FO_MAX_QUEUES; i++) {
+		if (sub->rxq_ready & (UINT32_C(1) << i))
+			continue;
+		ret = fo_replay_rxq(priv, sub, &info, i);
+		if (ret < 0)
+			return ret;
+	}
+	for (i = 0; priv->nb_txq > 0 && i < sub->nb_tx && i < FO_MAX_QUEUES; i++) {
+		if (sub->txq_ready & (UINT32_C(1) << i))
+			continue;
+		ret = fo_replay_txq(priv, sub, &info, i);
+		if (ret < 0)
+			return ret;
 	}
 	return 0;
 }
@@ -221,7 +311,7 @@ fo_replay_queue_states(struct fo_private *priv, struct fo_sub *sub)
 	struct fo_journal *j = &priv->journal;
 	uint16_t i;
 
-	for (i = 0; i < data->nb_rx_queues && i < FO_MAX_QUEUES; i++) {
+	for (i = 0; i < priv->nb_rxq && i < FO_MAX_QUEUES; i++) {
 		if (data->rx_queue_state[i] == RTE_ETH_QUEUE_STATE_STOPPED)
 			fo_replay_result(priv, sub, "Rx queue stop",
 					 rte_eth_dev_rx_queue_stop(sub->port_id, i));
@@ -229,7 +319,7 @@ fo_replay_queue_states(struct fo_private *priv, struct fo_sub *sub)
 			fo_replay_result(priv, sub, "Rx queue start",
 					 rte_eth_dev_rx_queue_start(sub->port_id, i));
 	}
-	for (i = 0; i < data->nb_tx_queues && i < FO_MAX_QUEUES; i++) {
+	for (i = 0; i < priv->nb_txq && i < FO_MAX_QUEUES; i++) {
 		if (data->tx_queue_state[i] == RTE_ETH_QUEUE_STATE_STOPPED)
 			fo_replay_result(priv, sub, "Tx queue stop",
 					 rte_eth_dev_tx_queue_stop(sub->port_id, i));

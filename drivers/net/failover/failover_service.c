@@ -201,7 +201,7 @@ fo_service_run(struct fo_private *priv)
 		    !fo_queues_refused(sub))
 			fo_sub_attach(priv, sub);
 		if (fo_sub_ready(sub) || sub->state == FO_SUB_PROBED)
-			fo_sub_bring_up(priv, sub);
+			fo_sub_bring_up_or_retry(priv, sub);
 		if (fo_sub_started(sub))
 			fo_sub_link_refresh(priv, sub);
 	}

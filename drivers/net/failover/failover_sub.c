@@ -537,33 +537,55 @@ fo_sub_stop(struct fo_private *priv, struct fo_sub *sub)
 	}
 }
 
+/* Configure a probed or configured sub-device and replay the port's settings. */
+static int
+fo_sub_configure_one(struct fo_private *priv, struct fo_sub *sub)
+{
+	int ret = fo_replay_configure(priv, sub);
+
+	if (ret < 0)
+		return ret;
+	/* Its Rx queue count may differ from the last sub-device on its port id. */
+	pthread_mutex_lock(&priv->paths_lock);
+	priv->paths_stale = true;
+	pthread_mutex_unlock(&priv->paths_lock);
+	fo_replay_settings(priv, sub);
+	fo_sub_set_state(priv, sub, FO_SUB_CONFIGURED);
+	return 0;
+}
+
+/* Not to be configured now: absent, leaving, or gone without its event handled yet. */
+static bool
+fo_sub_out(const struct fo_sub *sub)
+{
+	return !fo_sub_present(sub) || sub->state == FO_SUB_DRAINING ||
+	       (__atomic_load_n(&sub->events, __ATOMIC_ACQUIRE) & (FO_EV_GONE | FO_EV_DESTROYED));
+}
+
 /*
  * Make before break: configure, replay, start and read back a sub-device;
- * the switch rules consider it only once it is started.
+ * the switch rules consider it only once it is started. Its queues are set
+ * up from the journal only when the port starts or runs: before that the
+ * application may still replace a queue's mempool.
  */
 static int
 fo_sub_bring_up_one(struct fo_private *priv, struct fo_sub *sub)
 {
 	int ret;
 
-	if (!fo_sub_present(sub) || sub->state == FO_SUB_DRAINING ||
-	    (__atomic_load_n(&sub->events, __ATOMIC_ACQUIRE) & (FO_EV_GONE | FO_EV_DESTROYED)) ||
-	    !priv->dev->data->dev_configured)
+	if (fo_sub_out(sub) || !priv->configured)
 		return 0;
 	if (sub->state == FO_SUB_PROBED) {
 		if (fo_queues_refuse(priv, sub))
 			return 0;
-		ret = fo_replay_configure(priv, sub);
+		ret = fo_sub_configure_one(priv, sub);
 		if (ret < 0)
 			return ret;
-		/* Its Rx queue count may differ from the last sub-device on its port id. */
-		pthread_mutex_lock(&priv->paths_lock);
-		priv->paths_stale = true;
-		pthread_mutex_unlock(&priv->paths_lock);
-		fo_replay_settings(priv, sub);
-		fo_sub_set_state(priv, sub, FO_SUB_CONFIGURED);
 	}
 	if (priv->started && sub->state == FO_SUB_CONFIGURED) {
+		ret = fo_replay_queues(priv, sub);
+		if (ret < 0)
+			return ret;
 		ret = rte_eth_dev_start(sub->port_id);
 		if (ret < 0) {
 			/* Take it out: it is probed and brought up again later, not retried as is. */
@@ -605,20 +627,70 @@ fo_sub_fall_back(struct fo_private *priv, struct fo_sub *sub, const char *why)
 		fo_sub_attach(priv, sub);
 }
 
+/*
+ * ret, what bringing the sub-device up gave: when the AF_XDP exception path
+ * failed (at configure, queue set-up or start), it gives way to the TAP
+ * path, brought as far as the port is, and that result is returned.
+ */
+static int
+fo_sub_fall_back_on(struct fo_private *priv, struct fo_sub *sub, int ret)
+{
+	char why[FO_ERR_MAX];
+
+	if (ret >= 0 || !sub->via_xdp || sub->fallback[0] == '\0' || !fo_sub_present(sub) ||
+	    sub->state == FO_SUB_DRAINING)
+		return ret;
+	snprintf(why, sizeof(why), "%s: %s (net_af_xdp's log says more)", sub->name,
+		 rte_strerror(-ret));
+	fo_sub_fall_back(priv, sub, why);
+	return fo_sub_bring_up_one(priv, sub);
+}
+
 int
 fo_sub_bring_up(struct fo_private *priv, struct fo_sub *sub)
 {
-	char why[FO_ERR_MAX];
-	int ret = fo_sub_bring_up_one(priv, sub);
+	return fo_sub_fall_back_on(priv, sub, fo_sub_bring_up_one(priv, sub));
+}
 
-	if (ret < 0 && sub->via_xdp && sub->fallback[0] != '\0' && fo_sub_present(sub) &&
-	    sub->state != FO_SUB_DRAINING) {
-		snprintf(why, sizeof(why), "%s: %s (net_af_xdp's log says more)", sub->name,
-			 rte_strerror(-ret));
-		fo_sub_fall_back(priv, sub, why);
-		ret = fo_sub_bring_up_one(priv, sub);
-	}
-	return ret;
+/*
+ * From the service routine: a sub-device that cannot be brought up (its
+ * configure or a queue set-up failed) is taken out and probed again after
+ * a back-off, not retried on every run.
+ */
+void
+fo_sub_bring_up_or_retry(struct fo_private *priv, struct fo_sub *sub)
+{
+	if (fo_sub_bring_up(priv, sub) == 0 || fo_sub_out(sub))
+		return;
+	fo_sub_backoff(sub);
+	fo_event_post(priv, sub, FO_EV_GONE);
+}
+
+/*
+ * The port's configure op: configure the sub-device now, so that the
+ * application's call returns its error (as net_failsafe does).
+ */
+int
+fo_sub_configure(struct fo_private *priv, struct fo_sub *sub)
+{
+	if (fo_sub_out(sub) || !priv->configured)
+		return 0;
+	if (sub->state == FO_SUB_PROBED && fo_queues_refuse(priv, sub))
+		return 0;
+	return fo_sub_fall_back_on(priv, sub, fo_sub_configure_one(priv, sub));
+}
+
+/* The application set up port queue qid: so it is on the sub-device. */
+int
+fo_sub_setup_queue(struct fo_private *priv, struct fo_sub *sub, bool rx, uint16_t qid)
+{
+	/*
+	 * net_af_xdp binds a socket at each queue set-up and releases it only
+	 * at close: its queues are set up once per instance, at start.
+	 */
+	if (fo_sub_out(sub) || sub->state != FO_SUB_CONFIGURED || sub->qkind == FO_QKIND_CHANNELS)
+		return 0;
+	return fo_sub_fall_back_on(priv, sub, fo_replay_queue(priv, sub, rx, qid));
 }
 
 /*

@@ -86,7 +86,6 @@ fo_switch_path_of(struct fo_private *priv, uint16_t port)
 static void
 fo_switch_publish(struct fo_private *priv, const char *why, uint64_t seen_ns)
 {
-	struct rte_eth_dev_data *data = priv->dev->data;
 	uint32_t paths = fo_switch_paths_allowed(priv);
 	enum fo_path active;
 	uint16_t i;
@@ -96,14 +95,13 @@ fo_switch_publish(struct fo_private *priv, const char *why, uint64_t seen_ns)
 	priv->paths = paths;
 	priv->paths_stale = false;
 
-	for (i = 0; i < data->nb_rx_queues; i++)
-		if (data->rx_queues[i] != NULL)
-			__atomic_store_n(&((struct fo_queue *)data->rx_queues[i])->paths,
-					 fo_queues_rx_paths(priv, paths, i), __ATOMIC_RELEASE);
-	for (i = 0; i < data->nb_tx_queues; i++)
-		if (data->tx_queues[i] != NULL)
-			__atomic_store_n(&((struct fo_queue *)data->tx_queues[i])->paths, paths,
+	for (i = 0; i < FO_MAX_QUEUES; i++) {
+		if (priv->rxq[i] != NULL)
+			__atomic_store_n(&priv->rxq[i]->paths, fo_queues_rx_paths(priv, paths, i),
 					 __ATOMIC_RELEASE);
+		if (priv->txq[i] != NULL)
+			__atomic_store_n(&priv->txq[i]->paths, paths, __ATOMIC_RELEASE);
+	}
 
 	active = fo_switch_path_of(priv, FO_PATHS_ACTIVE(paths));
 	if (active != priv->active) {

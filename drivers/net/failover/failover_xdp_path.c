@@ -125,7 +125,6 @@ int
 fo_xdp_path_prepare(struct fo_private *priv, struct fo_sub *sub, const char *ifname, char *why,
 		    size_t len)
 {
-	const struct rte_eth_dev_data *data = priv->dev->data;
 	unsigned int ifindex = if_nametoindex(ifname);
 	unsigned int channels = fo_xdp_path_channels(ifname);
 	uint16_t need = fo_queues_pairs(priv);
@@ -138,7 +137,7 @@ fo_xdp_path_prepare(struct fo_private *priv, struct fo_sub *sub, const char *ifn
 		snprintf(why, len, "netdev %s does not exist", ifname);
 		return -ENODEV;
 	}
-	if (data->dev_configured && data->nb_rx_queues == 0) {
+	if (priv->configured && priv->nb_rxq == 0) {
 		snprintf(why, len,
 			 "the port has no Rx queue, and net_af_xdp sends through its Rx sockets");
 		return -EINVAL;
