@@ -351,6 +351,44 @@ case_bare_xdp(void)
 	printf("bare net_af_xdp holds %u mbufs after close\n", rte_mempool_in_use_count(mp));
 }
 
+/*
+ * The child of case_xdp_foreign(): test_queues hold_xdp IFACE. A bare
+ * net_af_xdp on IFACE, started, until its stdin closes.
+ */
+static void
+case_hold_xdp(void)
+{
+	char args[64];
+
+	CHECK(case_argc == 3, "usage: test_queues hold_xdp IFACE");
+	snprintf(args, sizeof(args), "iface=%s", case_argv[2]);
+	CHECK(rte_vdev_init("net_af_xdp_hold", args) == 0, "a bare net_af_xdp: %s", args);
+	CHECK(rte_eth_dev_get_port_by_name("net_af_xdp_hold", &fo_port) == 0, "bare port");
+	configure(1, 1);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	while (getchar() != EOF)
+		;
+	CHECK(rte_eth_dev_stop(fo_port) == 0, "stop");
+	CHECK(rte_eth_dev_close(fo_port) == 0, "close");
+}
+
+/* The id of the XDP program on a netdev, 0 for none. */
+static unsigned int
+xdp_prog_id(const char *ifname)
+{
+	char cmd[128];
+	unsigned int id = 0;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "ip link show dev %s | grep -o 'prog/xdp id [0-9]*'", ifname);
+	p = popen(cmd, "r");
+	CHECK(p != NULL, "%s", cmd);
+	if (fscanf(p, "prog/xdp id %u", &id) != 1)
+		id = 0;
+	pclose(p);
+	return id;
+}
+
 /* Traffic on every queue on the primary, the standby, and the primary again. */
 static void
 traffic_across_switch(const char *primary_peer, const char *standby_peer, uint16_t nb_rx,
@@ -637,6 +675,51 @@ case_xdp_fallback(void)
 	discovered_case(2, 2, 1, false);
 }
 
+/*
+ * Another live process runs net_af_xdp on syn0 (issue #20, defect 7): its
+ * program, named as net_af_xdp's own, is not removed; the port takes the
+ * TAP path and says why.
+ */
+static void
+case_xdp_foreign(void)
+{
+	char dir[] = "/tmp/foq-tree-XXXXXX";
+	char self[PATH_MAX], cmd[PATH_MAX * 2];
+	struct rte_eth_dev_info sub_info;
+	unsigned int id;
+	ssize_t n;
+	FILE *holder;
+
+	pair_add(1, dir);
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	CHECK(n > 0, "/proc/self/exe: %s", strerror(errno));
+	self[n] = '\0';
+	snprintf(cmd, sizeof(cmd), "'%s' hold_xdp syn0 >/dev/null", self);
+	holder = popen(cmd, "w");
+	CHECK(holder != NULL, "%s", cmd);
+	WAIT_UNTIL(xdp_prog_id("syn0") != 0, 10);
+	id = xdp_prog_id("syn0");
+	CHECK(id != 0, "the other process's net_af_xdp has no program on syn0");
+	snprintf(cmd, sizeof(cmd), "sysfs=%s/sys,poll_ms=10", dir);
+	CHECK(rte_vdev_init("net_failover0", cmd) == 0, "%s", cmd);
+	CHECK(rte_eth_dev_get_port_by_name("net_failover0", &fo_port) == 0, "port");
+	configure(1, 1);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	CHECK(rte_eth_dev_info_get(status().standby.port_id, &sub_info) == 0, "standby info");
+	CHECK(strcmp(sub_info.driver_name, "net_tap") == 0, "the standby is %s, not net_tap",
+	      sub_info.driver_name);
+	CHECK(xdp_prog_id("syn0") == id, "the other process's program (id %u) is now %u", id,
+	      xdp_prog_id("syn0"));
+	/* syn0's frames go to the other process's socket, before tc: the VF only. */
+	WAIT_UNTIL(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, 3);
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "on the primary");
+	traffic("hvf0", 1, 1, 0);
+	stop_and_close();
+	CHECK(pclose(holder) == 0, "the other process failed");
+	WAIT_UNTIL(xdp_prog_id("syn0") == 0, 5);
+	CHECK(xdp_prog_id("syn0") == 0, "its program outlived it");
+}
+
 static void
 case_explicit_0x1(void)
 {
@@ -668,7 +751,9 @@ static const struct {
 	{"xdp_fallback", case_xdp_fallback},
 	{"limit", case_limit},
 	{"refuse", case_refuse},
+	{"xdp_foreign", case_xdp_foreign},
 	{"bare_xdp", case_bare_xdp}, /* a helper of the xdp cases, not a test */
+	{"hold_xdp", case_hold_xdp}, /* the other process of xdp_foreign */
 };
 
 /* The generated sysfs tree of the discovered cases goes at exit too. */

@@ -117,6 +117,60 @@ fo_xdp_path_sleep_ms(unsigned int ms)
 	nanosleep(&ts, NULL);
 }
 
+/* One fdinfo file: does it hold the BPF program id? */
+static bool
+fo_xdp_path_fd_holds(const char *path, const char *want)
+{
+	char line[128];
+	bool found = false;
+	FILE *f = fopen(path, "re");
+
+	if (f == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		found = strcmp(line, want) == 0;
+	fclose(f);
+	return found;
+}
+
+/*
+ * Does a live process (this one included) hold the XDP program? The
+ * library under net_af_xdp keeps the program's fd open for as long as its
+ * sockets live, so a program no process holds is one whose owner is gone.
+ * Only processes this one can see are looked at: one in another PID
+ * namespace is not.
+ */
+static bool
+fo_xdp_path_prog_held(uint32_t id)
+{
+	char want[32], path[PATH_MAX];
+	struct dirent *p, *fd;
+	bool held = false;
+	DIR *procs, *fds;
+
+	snprintf(want, sizeof(want), "prog_id:\t%u\n", id);
+	procs = opendir("/proc");
+	if (procs == NULL)
+		return true; /* cannot tell: not ours to remove */
+	while (!held && (p = readdir(procs)) != NULL) {
+		if (p->d_name[0] < '1' || p->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/fdinfo", p->d_name);
+		fds = opendir(path);
+		if (fds == NULL)
+			continue; /* gone, or not ours to read */
+		while (!held && (fd = readdir(fds)) != NULL) {
+			if (fd->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "/proc/%s/fdinfo/%s", p->d_name, fd->d_name);
+			held = fo_xdp_path_fd_holds(path, want);
+		}
+		closedir(fds);
+	}
+	closedir(procs);
+	return held;
+}
+
 /*
  * Can net_af_xdp take this netdev for the port's queues? When not, why
  * (one line) and -errno. Records the program to come with the guardian.
@@ -131,7 +185,7 @@ fo_xdp_path_prepare(struct fo_private *priv, struct fo_sub *sub, const char *ifn
 	struct fo_xdp_path_link l;
 	char err[FO_ERR_MAX];
 	unsigned int waited = 0;
-	bool removed = false;
+	bool removed = false, held;
 
 	if (ifindex == 0) {
 		snprintf(why, len, "netdev %s does not exist", ifname);
@@ -167,10 +221,13 @@ fo_xdp_path_prepare(struct fo_private *priv, struct fo_sub *sub, const char *ifn
 		}
 		/*
 		 * net_af_xdp's default program or ours, left by a process killed
-		 * with its guardian: net_af_xdp would not attach over it.
+		 * with its guardian: net_af_xdp would not attach over it. One
+		 * that a live process holds is that process's, whatever its name.
 		 */
-		if (!removed && (strcmp(l.name, "xsk_def_prog") == 0 ||
-				 strcmp(l.name, FO_XDP_KEEP_PROG_NAME) == 0)) {
+		held = fo_xdp_path_prog_held(l.id);
+		if (!removed && !held &&
+		    (strcmp(l.name, "xsk_def_prog") == 0 ||
+		     strcmp(l.name, FO_XDP_KEEP_PROG_NAME) == 0)) {
 			int ret = fo_xdp_path_detach(ifindex, &l);
 
 			removed = true; /* once: what stays after it is not stale */
@@ -182,8 +239,9 @@ fo_xdp_path_prepare(struct fo_private *priv, struct fo_sub *sub, const char *ifn
 			if (ret == 0)
 				continue;
 		}
-		snprintf(why, len, "%s already runs XDP program %s (id %u), not this port's",
-			 ifname, l.name[0] != '\0' ? l.name : "?", l.id);
+		snprintf(why, len, "%s already runs XDP program %s (id %u)%s", ifname,
+			 l.name[0] != '\0' ? l.name : "?", l.id,
+			 held ? ", which a live process holds" : ", not this port's");
 		return -EBUSY;
 	}
 	sub->xdp_ifindex = ifindex;
