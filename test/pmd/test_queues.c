@@ -720,6 +720,44 @@ case_xdp_foreign(void)
 	CHECK(xdp_prog_id("syn0") == 0, "its program outlived it");
 }
 
+/*
+ * kernel_traffic=keep on a port whose queues do not fit syn0's one channel:
+ * the TAP path takes over, and the kernel's frames with it, which is said
+ * (issue #20, defect 9).
+ */
+static void
+case_keep_fallback(void)
+{
+	char dir[] = "/tmp/foq-tree-XXXXXX";
+	char args[PATH_MAX];
+	char *log_buf = NULL;
+	size_t log_len = 0;
+	FILE *log;
+
+	pair_add(1, dir);
+	log = open_memstream(&log_buf, &log_len);
+	CHECK(log != NULL, "memstream");
+	rte_openlog_stream(log);
+	snprintf(args, sizeof(args), "sysfs=%s/sys,poll_ms=10,kernel_traffic=keep", dir);
+	if (rte_vdev_init("net_failover0", args) != 0) {
+		rte_openlog_stream(NULL);
+		fclose(log);
+		if (strstr(log_buf, "this build has none") != NULL)
+			SKIP("this build has no XDP program for kernel_traffic=keep (clang, libbpf-dev)");
+		CHECK(false, "%s:\n%s", args, log_buf);
+	}
+	CHECK(rte_eth_dev_get_port_by_name("net_failover0", &fo_port) == 0, "port");
+	configure(2, 2);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	stop_and_close();
+	rte_openlog_stream(NULL);
+	fclose(log);
+	CHECK(strstr(log_buf, "TAP exception path instead") != NULL &&
+		      strstr(log_buf, "kernel_traffic=keep does not hold on the TAP path") != NULL,
+	      "the fall back to the TAP with kernel_traffic=keep, unsaid:\n%s", log_buf);
+	free(log_buf);
+}
+
 static void
 case_explicit_0x1(void)
 {
@@ -752,6 +790,7 @@ static const struct {
 	{"limit", case_limit},
 	{"refuse", case_refuse},
 	{"xdp_foreign", case_xdp_foreign},
+	{"keep_fallback", case_keep_fallback},
 	{"bare_xdp", case_bare_xdp}, /* a helper of the xdp cases, not a test */
 	{"hold_xdp", case_hold_xdp}, /* the other process of xdp_foreign */
 };

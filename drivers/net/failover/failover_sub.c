@@ -620,6 +620,10 @@ fo_sub_fall_back(struct fo_private *priv, struct fo_sub *sub, const char *why)
 {
 	FO_LOG(NOTICE, priv, "%s: AF_XDP on %s not used (%s): TAP exception path instead",
 	       fo_sub_role(sub), sub->tc_syn, why);
+	if (priv->args.keep_kernel)
+		FO_LOG(WARNING, priv,
+		       "%s: kernel_traffic=keep does not hold on the TAP path: the kernel's stack on %s gets none of its frames (ARP, neighbour discovery, its own addresses) until AF_XDP is used again",
+		       fo_sub_role(sub), sub->tc_syn);
 	sub->plan_failed = true;
 	sub->reopen = true;
 	fo_sub_detach(priv, sub, "AF_XDP path failed");
