@@ -34,11 +34,15 @@ static uint16_t fotest_rxq_port[RTE_MAX_ETHPORTS]; /* Rx queues: the port they a
 static struct fotest_calls fotest_calls[RTE_MAX_ETHPORTS];
 static struct rte_mempool *fotest_rxq_mps[RTE_MAX_ETHPORTS][RTE_MAX_QUEUES_PER_PORT];
 static int fotest_configure_ret[RTE_MAX_ETHPORTS];
+static int fotest_reset_ret[RTE_MAX_ETHPORTS];
 
 struct fotest_calls
 fotest_calls_of(uint16_t port_id)
 {
-	return fotest_calls[port_id];
+	struct fotest_calls c = fotest_calls[port_id];
+
+	c.rx_bursts = __atomic_load_n(&fotest_calls[port_id].rx_bursts, __ATOMIC_ACQUIRE);
+	return c;
 }
 
 struct rte_mempool *
@@ -51,6 +55,20 @@ void
 fotest_configure_result_set(uint16_t port_id, int ret)
 {
 	fotest_configure_ret[port_id] = ret;
+}
+
+void
+fotest_reset_result_set(uint16_t port_id, int ret)
+{
+	fotest_reset_ret[port_id] = ret;
+}
+
+static void fotest_drop_rules(uint16_t port_id);
+
+void
+fotest_lose_rules(uint16_t port_id)
+{
+	fotest_drop_rules(port_id);
 }
 
 void
@@ -238,6 +256,7 @@ fotest_start(struct rte_eth_dev *dev)
 {
 	uint16_t port = dev->data->port_id, i;
 
+	fotest_calls[port].starts++;
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
 		dev->data->rx_queue_state[i] = fotest_rx_deferred[port][i]
 						       ? RTE_ETH_QUEUE_STATE_STOPPED
@@ -255,6 +274,7 @@ fotest_stop(struct rte_eth_dev *dev)
 {
 	uint16_t i;
 
+	fotest_calls[dev->data->port_id].stops++;
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
 		dev->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
@@ -304,6 +324,24 @@ fotest_close(struct rte_eth_dev *dev)
 static int
 fotest_link_update(struct rte_eth_dev *dev, int wait_to_complete)
 {
+	fotest_calls[dev->data->port_id].link_updates++;
+	return 0;
+}
+
+/* A reset as a VF's after a PF reset: rules and link gone, configuration kept by ethdev. */
+static int
+fotest_reset(struct rte_eth_dev *dev)
+{
+	uint16_t port = dev->data->port_id;
+
+	if (fotest_reset_ret[port] != 0)
+		return fotest_reset_ret[port];
+	fotest_calls[port].resets++;
+	if (__atomic_load_n(&fotest_in_rx[port], __ATOMIC_ACQUIRE) > 0)
+		fotest_calls[port].resets_in_burst++;
+	fotest_drop_rules(port);
+	fotest_states[port].isolated = false;
+	fotest_link(dev, false);
 	return 0;
 }
 
@@ -347,6 +385,7 @@ fotest_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *addr)
 static int
 fotest_stats_get(FO_STATS_GET_PARAMS)
 {
+	fotest_calls[dev->data->port_id].stats_gets++;
 	return 0;
 }
 
@@ -357,6 +396,7 @@ static const struct eth_dev_ops fotest_ops = {
 	.dev_stop = fotest_stop,
 	.dev_close = fotest_close,
 	.link_update = fotest_link_update,
+	.dev_reset = fotest_reset,
 	.rx_queue_setup = fotest_rx_queue_setup,
 	.tx_queue_setup = fotest_tx_queue_setup,
 	.rx_queue_start = fotest_rx_queue_start,
@@ -383,6 +423,7 @@ fotest_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	uint16_t n = 0;
 
 	__atomic_fetch_add(&fotest_in_rx[port], 1, __ATOMIC_ACQ_REL);
+	__atomic_fetch_add(&fotest_calls[port].rx_bursts, 1, __ATOMIC_RELEASE);
 	while (__atomic_load_n(&mode->stall, __ATOMIC_ACQUIRE))
 		rte_pause();
 	if (__atomic_load_n(&mode->busy, __ATOMIC_ACQUIRE) && fotest_mp[port] != NULL) {
@@ -420,6 +461,7 @@ fotest_probe(struct rte_vdev_device *vdev)
 	memset(&fotest_calls[dev->data->port_id], 0, sizeof(fotest_calls[0]));
 	memset(fotest_rxq_mps[dev->data->port_id], 0, sizeof(fotest_rxq_mps[0]));
 	fotest_configure_ret[dev->data->port_id] = 0;
+	fotest_reset_ret[dev->data->port_id] = 0;
 	dev->dev_ops = &fotest_ops;
 	dev->rx_pkt_burst = fotest_rx_burst;
 	dev->tx_pkt_burst = fotest_no_burst;

@@ -44,13 +44,20 @@ unsigned int fotest_closes(uint16_t port_id);
 /* MTU above which mtu_set fails with -EINVAL; 0 = no cap. */
 void fotest_max_mtu_set(uint16_t port_id, uint16_t mtu);
 
-/* Calls the port took since it was probed. */
 struct rte_mempool;
 
+/* Calls the port took since it was probed. */
 struct fotest_calls {
 	unsigned int configures;
 	unsigned int rx_setups;
 	unsigned int tx_setups;
+	unsigned int starts;
+	unsigned int stops;
+	unsigned int resets;
+	unsigned int link_updates;
+	unsigned int stats_gets;
+	unsigned int rx_bursts;
+	unsigned int resets_in_burst; /* resets while a burst was inside the port */
 };
 
 struct fotest_calls fotest_calls_of(uint16_t port_id);
@@ -58,5 +65,9 @@ struct fotest_calls fotest_calls_of(uint16_t port_id);
 struct rte_mempool *fotest_rxq_mp(uint16_t port_id, uint16_t q);
 /* What the next configures of the port return (0: they succeed). */
 void fotest_configure_result_set(uint16_t port_id, int ret);
+/* What the next resets of the port return (0: they succeed). */
+void fotest_reset_result_set(uint16_t port_id, int ret);
+/* What a PMD that recovers from an error loses: its flow rules. */
+void fotest_lose_rules(uint16_t port_id);
 
 #endif /* FOTEST_PMD_H */

@@ -1390,6 +1390,188 @@ case_queue_arrays(void)
 	stop_and_close();
 }
 
+/* One rule in group 0 on the port: net_fotest keeps it in software. */
+static void
+one_flow_rule(void)
+{
+	const struct rte_flow_attr attr = {.ingress = 1};
+	const struct rte_flow_item pattern[] = {
+		{.type = RTE_FLOW_ITEM_TYPE_ETH},
+		{.type = RTE_FLOW_ITEM_TYPE_END},
+	};
+	const struct rte_flow_action_queue queue = {.index = 0};
+	const struct rte_flow_action actions[] = {
+		{.type = RTE_FLOW_ACTION_TYPE_QUEUE, .conf = &queue},
+		{.type = RTE_FLOW_ACTION_TYPE_END},
+	};
+	struct rte_flow_error error;
+
+	CHECK(rte_flow_create(fo_port, &attr, pattern, actions, &error) != NULL, "flow rule");
+}
+
+/*
+ * Two net_fotest sub-devices that always have frames, a flow rule, and an
+ * lcore forwarding on the port, on the primary. Returns the worker lcore.
+ */
+static unsigned int
+forward_on_fotest(uint16_t *pport, uint16_t *sport)
+{
+	const struct fotest_rx busy = {.busy = true};
+	unsigned int worker = rte_get_next_lcore(-1, 1, 0);
+	struct rte_eth_stats last = {0};
+
+	CHECK(worker < RTE_MAX_LCORE, "needs two lcores");
+	create_failover("primary=net_fotest0,standby=net_fotest1,poll_ms=0,quiesce_ms=60000");
+	*pport = port_of("net_fotest0");
+	*sport = port_of("net_fotest1");
+	setup_port(1, NULL);
+	one_flow_rule();
+	fotest_rx_set(*pport, &busy);
+	fotest_rx_set(*sport, &busy);
+	CHECK(rte_eth_dev_start(fo_port) == 0, "start");
+	forwarded = 0;
+	forwarding = true;
+	CHECK(rte_eal_remote_launch(forward_loop, NULL, worker) == 0, "launch");
+	watch_stats(&last, 20);
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY &&
+		      fotest_calls_of(*pport).rx_bursts > 0 && forwarded > 0,
+	      "forwarding on the primary");
+	return worker;
+}
+
+static void
+forward_stop(unsigned int worker, uint16_t pport, uint16_t sport)
+{
+	__atomic_store_n(&forwarding, false, __ATOMIC_RELAXED);
+	rte_eal_wait_lcore(worker);
+	fotest_rx_set(pport, &(struct fotest_rx){0});
+	fotest_rx_set(sport, &(struct fotest_rx){0});
+	stop_and_close();
+	CHECK(rte_mempool_in_use_count(mp) == 0, "%u mbufs not given back",
+	      rte_mempool_in_use_count(mp));
+}
+
+/* Forwarding goes on over the primary again (net_fotest counts no frames: its bursts). */
+static void
+back_on_primary(const char *after)
+{
+	struct rte_eth_stats last = {0};
+	uint64_t frames;
+	unsigned int bursts;
+	uint16_t pport;
+
+	WAIT_UNTIL((rescan(), status().active == RTE_PMD_FAILOVER_PATH_PRIMARY), 2);
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_PRIMARY, "on the primary after %s", after);
+	pport = port_of("net_fotest0");
+	bursts = fotest_calls_of(pport).rx_bursts;
+	frames = __atomic_load_n(&forwarded, __ATOMIC_RELAXED);
+	watch_stats(&last, 20);
+	/* The forwarding lcore may be descheduled a while on a busy machine. */
+	WAIT_UNTIL(fotest_calls_of(pport).rx_bursts > bursts &&
+			   __atomic_load_n(&forwarded, __ATOMIC_RELAXED) > frames,
+		   5);
+	CHECK(fotest_calls_of(pport).rx_bursts > bursts &&
+		      __atomic_load_n(&forwarded, __ATOMIC_RELAXED) > frames,
+	      "forwarding on the primary after %s", after);
+}
+
+/*
+ * The primary's PMD asks for a reset (RTE_ETH_EVENT_INTR_RESET, a PF reset
+ * under a VF) while an lcore forwards: off the data path at the event,
+ * reset in place with no burst inside it, brought up again from the journal
+ * (its flow rule, which the reset dropped), back once its link is up; a
+ * failed reset is a removal. The port's counters never go down and no mbuf
+ * is lost.
+ */
+static void
+case_reset(void)
+{
+	struct fotest_calls c;
+	uint16_t pport, sport;
+	unsigned int worker = forward_on_fotest(&pport, &sport);
+
+	rte_eth_dev_callback_process(&rte_eth_devices[pport], RTE_ETH_EVENT_INTR_RESET, NULL);
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "flipped at the reset event");
+	back_on_primary("the reset");
+	c = fotest_calls_of(pport);
+	CHECK(c.resets == 1 && c.resets_in_burst == 0, "%u resets, %u with a burst inside",
+	      c.resets, c.resets_in_burst);
+	CHECK(c.configures == 2 && c.starts == 2, "configured and started again (%u, %u)",
+	      c.configures, c.starts);
+	CHECK(fotest_state_of(pport).rules == 1, "its flow rule replayed (%u)",
+	      fotest_state_of(pport).rules);
+	CHECK(status().primary.attach_count == 1, "reset in place, not probed again");
+
+	/* A reset that fails (or a PMD without one) is a removal: probed again. */
+	fotest_reset_result_set(pport, -EIO);
+	rte_eth_dev_callback_process(&rte_eth_devices[pport], RTE_ETH_EVENT_INTR_RESET, NULL);
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "flipped at the second reset");
+	back_on_primary("a failed reset");
+	CHECK(status().primary.attach_count == 2, "the primary probed again (%lu)",
+	      (unsigned long)status().primary.attach_count);
+	pport = port_of("net_fotest0");
+	CHECK(fotest_state_of(pport).rules == 1, "its flow rule on the new port (%u)",
+	      fotest_state_of(pport).rules);
+	forward_stop(worker, pport, sport);
+}
+
+/*
+ * The primary's PMD recovers by itself (ERR_RECOVERING, then
+ * RECOVERY_SUCCESS, later RECOVERY_FAILED) while an lcore forwards: no
+ * burst and no call enters it while it recovers; its flow rule, lost in
+ * the recovery, is replayed on success; a failure is a removal: closed,
+ * probed again.
+ */
+static void
+case_recovery(void)
+{
+	struct fotest_calls before, after;
+	struct rte_eth_stats last = {0};
+	uint16_t pport, sport;
+	unsigned int worker = forward_on_fotest(&pport, &sport), closes, i;
+
+	rte_eth_dev_callback_process(&rte_eth_devices[pport], RTE_ETH_EVENT_ERR_RECOVERING, NULL);
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "flipped at the recovery event");
+	before = fotest_calls_of(pport);
+	for (i = 0; i < 5; i++) {
+		rescan();
+		watch_stats(&last, 5);
+	}
+	after = fotest_calls_of(pport);
+	CHECK(after.rx_bursts == before.rx_bursts, "%u bursts entered the recovering primary",
+	      after.rx_bursts - before.rx_bursts);
+	CHECK(after.link_updates == before.link_updates && after.stats_gets == before.stats_gets &&
+		      after.configures == before.configures && after.stops == before.stops &&
+		      after.resets == before.resets,
+	      "calls into the recovering primary: link %u, stats %u, configure %u, stop %u, reset %u",
+	      after.link_updates - before.link_updates, after.stats_gets - before.stats_gets,
+	      after.configures - before.configures, after.stops - before.stops,
+	      after.resets - before.resets);
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "on the standby while it recovers");
+
+	fotest_lose_rules(pport);
+	rte_eth_dev_callback_process(&rte_eth_devices[pport], RTE_ETH_EVENT_RECOVERY_SUCCESS,
+				     NULL);
+	back_on_primary("the recovery");
+	CHECK(fotest_state_of(pport).rules == 1, "its flow rule replayed (%u)",
+	      fotest_state_of(pport).rules);
+	CHECK(status().primary.attach_count == 1 && fotest_calls_of(pport).configures == 1,
+	      "recovered in place, not configured again");
+
+	closes = fotest_closes(pport);
+	rte_eth_dev_callback_process(&rte_eth_devices[pport], RTE_ETH_EVENT_ERR_RECOVERING, NULL);
+	rte_eth_dev_callback_process(&rte_eth_devices[pport], RTE_ETH_EVENT_RECOVERY_FAILED, NULL);
+	CHECK(status().active == RTE_PMD_FAILOVER_PATH_STANDBY, "on the standby after the failure");
+	back_on_primary("a failed recovery");
+	CHECK(fotest_closes(pport) == closes + 1 && status().primary.attach_count == 2,
+	      "the failed primary closed (%u) and probed again (%lu)",
+	      fotest_closes(pport) - closes, (unsigned long)status().primary.attach_count);
+	pport = port_of("net_fotest0");
+	CHECK(fotest_state_of(pport).rules == 1, "its flow rule on the new port (%u)",
+	      fotest_state_of(pport).rules);
+	forward_stop(worker, pport, sport);
+}
+
 /* A sub-device that refuses an MTU: every sub-device keeps the old one. */
 static void
 case_mtu_rollback(void)
@@ -1686,6 +1868,8 @@ static const struct {
 	{"mtu_rollback", case_mtu_rollback},
 	{"configure", case_configure},
 	{"queue_arrays", case_queue_arrays},
+	{"reset", case_reset},
+	{"recovery", case_recovery},
 	{"remove_af_packet", case_remove_af_packet},
 	{"backoff", case_backoff},
 	{"close_storm_netlink", case_close_storm_netlink},

@@ -92,6 +92,8 @@ enum fo_sub_state {
 #define FO_EV_DESTROYED 0x4 /* its port was released by someone else */
 #define FO_EV_RENAMED 0x8   /* its netdev has a new name (nl_name) */
 #define FO_EV_DELETED 0x10  /* its netdev was deleted */
+#define FO_EV_RESET 0x20    /* its PMD asks for a reset (INTR_RESET) */
+#define FO_EV_RECOVERED 0x40 /* its PMD recovered from an error by itself */
 
 /* Port-wide events (fo_private.events). */
 #define FO_EV_RESCAN 0x1 /* look for the VF now */
@@ -135,6 +137,7 @@ struct fo_sub {
 	uint16_t cb_port;   /* port our event callbacks are registered on */
 	uint32_t events;    /* FO_EV_*, posted by event sources (atomic) */
 	bool banned;        /* off the data path at once (paths_lock) */
+	bool recovering;    /* its PMD recovers from an error: no call into it (atomic) */
 	bool link_up;
 	char ifname[16];    /* kernel netdev behind it, "" if none */
 	unsigned int ifindex; /* of that netdev when attached: older events are stale */
@@ -199,6 +202,13 @@ static inline bool
 fo_sub_started(const struct fo_sub *sub)
 {
 	return sub->state == FO_SUB_STARTED;
+}
+
+/* Between ERR_RECOVERING and its result: its PMD must not be called. */
+static inline bool
+fo_sub_recovering(const struct fo_sub *sub)
+{
+	return __atomic_load_n(&sub->recovering, __ATOMIC_ACQUIRE);
 }
 
 /*
@@ -365,6 +375,8 @@ int fo_sub_bring_up(struct fo_private *priv, struct fo_sub *sub);
 void fo_sub_bring_up_or_retry(struct fo_private *priv, struct fo_sub *sub);
 int fo_sub_configure(struct fo_private *priv, struct fo_sub *sub);
 int fo_sub_setup_queue(struct fo_private *priv, struct fo_sub *sub, bool rx, uint16_t qid);
+void fo_sub_reset(struct fo_private *priv, struct fo_sub *sub);
+void fo_sub_recovered(struct fo_private *priv, struct fo_sub *sub);
 void fo_sub_fall_back(struct fo_private *priv, struct fo_sub *sub, const char *why);
 void fo_sub_detach(struct fo_private *priv, struct fo_sub *sub, const char *why);
 void fo_sub_finish_drain(struct fo_private *priv, struct fo_sub *sub);

@@ -59,7 +59,20 @@ fo_service_sub_events(struct fo_private *priv, struct fo_sub *sub)
 		fo_sub_detach(priv, sub, "removed");
 		return;
 	}
-	if (ev & FO_EV_LINK)
+	if ((ev & FO_EV_RECOVERED) && fo_sub_present(sub))
+		fo_sub_recovered(priv, sub);
+	if ((ev & FO_EV_RESET) && fo_sub_present(sub) && sub->state != FO_SUB_DRAINING &&
+	    !fo_sub_recovering(sub)) {
+		/* Off the data path since the event; its bursts must have left it too. */
+		if (!fo_switch_unpublish(priv, sub)) {
+			__atomic_fetch_or(&sub->events, FO_EV_RESET, __ATOMIC_RELEASE);
+			fo_event_request_at(priv, fo_now_ns() + FO_SERVICE_DRAIN_US * 1000ull);
+			return;
+		}
+		fo_sub_reset(priv, sub);
+		return;
+	}
+	if ((ev & FO_EV_LINK) && !fo_sub_recovering(sub))
 		fo_sub_link_refresh(priv, sub);
 }
 
@@ -202,7 +215,7 @@ fo_service_run(struct fo_private *priv)
 			fo_sub_attach(priv, sub);
 		if (fo_sub_ready(sub) || sub->state == FO_SUB_PROBED)
 			fo_sub_bring_up_or_retry(priv, sub);
-		if (fo_sub_started(sub))
+		if (fo_sub_started(sub) && !fo_sub_recovering(sub))
 			fo_sub_link_refresh(priv, sub);
 	}
 	fo_switch_evaluate(priv, "service");

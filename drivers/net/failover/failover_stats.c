@@ -27,7 +27,9 @@ fo_stats_fold(struct fo_private *priv, struct fo_sub *sub)
 	uint64_t *acc = (uint64_t *)&priv->acc[sub->path - 1];
 	size_t i;
 
-	if (sub->port_id == FO_NO_PORT || fo_counters_get(sub->port_id, &now) != 0)
+	/* A recovering PMD is not called: its counts are folded once it is back. */
+	if (sub->port_id == FO_NO_PORT || fo_sub_recovering(sub) ||
+	    fo_counters_get(sub->port_id, &now) != 0)
 		return;
 	for (i = 0; i < FO_STATS_WORDS; i++) {
 		acc[i] += n[i] >= seen[i] ? n[i] - seen[i] : n[i];

@@ -444,7 +444,10 @@ fo_sub_attach_one(struct fo_private *priv, struct fo_sub *sub, const char *plann
 	sub->link_up = false;
 	sub->probe_failures = 0;
 	sub->retry_ms = 0;
-	__atomic_fetch_and(&sub->events, ~(uint32_t)(FO_EV_GONE | FO_EV_DESTROYED), __ATOMIC_RELEASE);
+	__atomic_fetch_and(&sub->events,
+			   ~(uint32_t)(FO_EV_GONE | FO_EV_DESTROYED | FO_EV_RESET | FO_EV_RECOVERED),
+			   __ATOMIC_RELEASE);
+	__atomic_store_n(&sub->recovering, false, __ATOMIC_RELEASE);
 	fo_switch_unban(priv, sub);
 	fo_watch_start(priv, sub);
 	fo_sub_set_state(priv, sub, FO_SUB_PROBED);
@@ -554,12 +557,16 @@ fo_sub_configure_one(struct fo_private *priv, struct fo_sub *sub)
 	return 0;
 }
 
-/* Not to be configured now: absent, leaving, or gone without its event handled yet. */
+/*
+ * Not to be configured now: absent, leaving, gone without its event handled
+ * yet, or recovering, or to be reset.
+ */
 static bool
 fo_sub_out(const struct fo_sub *sub)
 {
-	return !fo_sub_present(sub) || sub->state == FO_SUB_DRAINING ||
-	       (__atomic_load_n(&sub->events, __ATOMIC_ACQUIRE) & (FO_EV_GONE | FO_EV_DESTROYED));
+	return !fo_sub_present(sub) || sub->state == FO_SUB_DRAINING || fo_sub_recovering(sub) ||
+	       (__atomic_load_n(&sub->events, __ATOMIC_ACQUIRE) &
+		(FO_EV_GONE | FO_EV_DESTROYED | FO_EV_RESET));
 }
 
 /*
@@ -698,6 +705,68 @@ fo_sub_setup_queue(struct fo_private *priv, struct fo_sub *sub, bool rx, uint16_
 }
 
 /*
+ * Its PMD asked for a reset (INTR_RESET: a PF reset under a VF). It has
+ * been off the data path since the event, and no burst is inside it (the
+ * service routine waits for that first). Reset in place, brought up again
+ * from the journal, and taken back by the rules once its link is up. A PMD
+ * without a reset, or a reset that fails, is a removal: detached, probed
+ * again.
+ */
+void
+fo_sub_reset(struct fo_private *priv, struct fo_sub *sub)
+{
+	int ret;
+
+	fo_sub_tc_remove(priv, sub);
+	pthread_mutex_lock(&priv->stats_lock);
+	fo_stats_fold(priv, sub);
+	pthread_mutex_unlock(&priv->stats_lock);
+	ret = rte_eth_dev_reset(sub->port_id);
+	pthread_mutex_lock(&priv->stats_lock);
+	fo_stats_resync(priv, sub); /* a reset PMD may count from 0 again */
+	pthread_mutex_unlock(&priv->stats_lock);
+	if (ret < 0) {
+		FO_LOG(NOTICE, priv, "%s %s: reset asked by its PMD failed (%s): detached and probed again",
+		       fo_sub_role(sub), sub->name, rte_strerror(-ret));
+		fo_sub_detach(priv, sub, "reset failed");
+		return;
+	}
+	fo_flow_forget_sub(priv, sub); /* its rules went with the reset */
+	fo_sub_set_state(priv, sub, FO_SUB_PROBED);
+	fo_switch_unban(priv, sub);
+	FO_LOG(NOTICE, priv, "%s %s reset as its PMD asked: brought up again from the journal",
+	       fo_sub_role(sub), sub->name);
+	fo_sub_bring_up_or_retry(priv, sub);
+}
+
+/*
+ * Its PMD recovered from an error by itself (RECOVERY_SUCCESS): it kept
+ * its configuration, queues included, but what ethdev does not list as
+ * kept is replayed, flow rules unless the PMD keeps them; then it is back
+ * on the data path.
+ */
+void
+fo_sub_recovered(struct fo_private *priv, struct fo_sub *sub)
+{
+	struct rte_eth_dev_info info;
+
+	__atomic_store_n(&sub->recovering, false, __ATOMIC_RELEASE);
+	if (fo_sub_started(sub)) {
+		fo_replay_settings(priv, sub);
+		if (rte_eth_dev_info_get(sub->port_id, &info) != 0 ||
+		    !(info.dev_capa & RTE_ETH_DEV_CAPA_FLOW_RULE_KEEP)) {
+			fo_flow_forget_sub(priv, sub);
+			fo_flow_replay(priv, sub);
+		}
+		fo_replay_queue_states(priv, sub);
+		fo_sub_link_refresh(priv, sub);
+	}
+	fo_switch_unban(priv, sub);
+	FO_LOG(NOTICE, priv, "%s %s recovered by its PMD: settings replayed, link %s",
+	       fo_sub_role(sub), sub->name, sub->link_up ? "up" : "down");
+}
+
+/*
  * A kernel netdev's carrier counts too: AF_PACKET reports link up always.
  * The carrier is read from the netdev itself, not taken from rtnetlink
  * alone: the kernel's linkwatch may report a flap up to a second late.
@@ -711,7 +780,7 @@ fo_sub_link_update(struct fo_private *priv, struct fo_sub *sub, bool gone_down)
 	bool up, carrier, was = sub->link_up;
 
 	RTE_SET_USED(priv);
-	if (!fo_sub_started(sub))
+	if (!fo_sub_started(sub) || fo_sub_recovering(sub))
 		return false;
 	if (sub->ifname[0] != '\0') {
 		if (fo_netlink_carrier(sub->ifname, &carrier)) {

@@ -7,13 +7,13 @@
 #include "failover_private.h"
 
 /*
- * Sub-device events run on the EAL interrupt thread (LSC, RMV) or on the
- * thread releasing the port (DESTROY). They record and request; removal
+ * Sub-device events run on the EAL interrupt thread (LSC, RMV, reset and
+ * recovery) or on the thread releasing the port (DESTROY). They record and request; removal
  * flips at once and waits for the bursts to leave, since whoever removes
  * the device may free its queues right after (AF_PACKET unmaps its rings
  * in dev_close, before DESTROY is raised).
  */
-static void fo_watch_unregister(uint16_t port, enum rte_eth_event_type event, struct fo_sub *sub);
+static void fo_watch_unregister_all(uint16_t port, struct fo_sub *sub, bool destroy);
 
 static int
 fo_watch_event(uint16_t port_id, enum rte_eth_event_type type, void *arg, void *ret_param)
@@ -33,13 +33,33 @@ fo_watch_event(uint16_t port_id, enum rte_eth_event_type type, void *arg, void *
 		fo_switch_ban(priv, sub, "removal event");
 		fo_event_post(priv, sub, FO_EV_GONE);
 		break;
+	case RTE_ETH_EVENT_INTR_RESET:
+		/* A PF reset under a VF: the service resets it in place. */
+		fo_event_seen(priv);
+		fo_switch_ban(priv, sub, "reset event");
+		fo_event_post(priv, sub, FO_EV_RESET);
+		break;
+	case RTE_ETH_EVENT_ERR_RECOVERING:
+		/* Its PMD recovers by itself; until it says how, nothing enters it. */
+		fo_event_seen(priv);
+		__atomic_store_n(&sub->recovering, true, __ATOMIC_RELEASE);
+		fo_switch_ban(priv, sub, "error recovery");
+		fo_event_request(priv);
+		break;
+	case RTE_ETH_EVENT_RECOVERY_SUCCESS:
+		fo_event_post(priv, sub, FO_EV_RECOVERED);
+		break;
+	case RTE_ETH_EVENT_RECOVERY_FAILED:
+		fo_event_seen(priv);
+		fo_switch_ban(priv, sub, "recovery failed");
+		fo_event_post(priv, sub, FO_EV_GONE);
+		break;
 	case RTE_ETH_EVENT_DESTROY:
 		FO_LOG(NOTICE, priv, "%s %s destroyed by someone else",
 		       fo_rules_path_name(sub->path), sub->name);
 		fo_switch_ban(priv, sub, "port destroyed");
 		/* The port id stops being valid on return: its other callbacks go now. */
-		fo_watch_unregister(port_id, RTE_ETH_EVENT_INTR_LSC, sub);
-		fo_watch_unregister(port_id, RTE_ETH_EVENT_INTR_RMV, sub);
+		fo_watch_unregister_all(port_id, sub, false);
 		fo_event_post(priv, sub, FO_EV_DESTROYED);
 		break;
 	default:
@@ -49,9 +69,10 @@ fo_watch_event(uint16_t port_id, enum rte_eth_event_type type, void *arg, void *
 }
 
 static const enum rte_eth_event_type fo_watch_events_watched[] = {
-	RTE_ETH_EVENT_INTR_LSC,
-	RTE_ETH_EVENT_INTR_RMV,
-	RTE_ETH_EVENT_DESTROY,
+	RTE_ETH_EVENT_INTR_LSC,		RTE_ETH_EVENT_INTR_RMV,
+	RTE_ETH_EVENT_INTR_RESET,	RTE_ETH_EVENT_ERR_RECOVERING,
+	RTE_ETH_EVENT_RECOVERY_SUCCESS, RTE_ETH_EVENT_RECOVERY_FAILED,
+	RTE_ETH_EVENT_DESTROY, /* last: fo_watch_unregister_all */
 };
 
 void
@@ -73,6 +94,17 @@ fo_watch_unregister(uint16_t port, enum rte_eth_event_type event, struct fo_sub 
 		rte_delay_us_sleep(100);
 }
 
+/* Every callback of sub on port; DESTROY's too when destroy (not from inside it). */
+static void
+fo_watch_unregister_all(uint16_t port, struct fo_sub *sub, bool destroy)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(fo_watch_events_watched); i++)
+		if (destroy || fo_watch_events_watched[i] != RTE_ETH_EVENT_DESTROY)
+			fo_watch_unregister(port, fo_watch_events_watched[i], sub);
+}
+
 /*
  * -EAGAIN: the callback is running on another thread; it never waits for
  * the control lock, so it ends soon. Only a valid port reports it (for
@@ -83,15 +115,11 @@ fo_watch_unregister(uint16_t port, enum rte_eth_event_type event, struct fo_sub 
 void
 fo_watch_stop(struct fo_private *priv, struct fo_sub *sub)
 {
-	unsigned int i;
-
 	RTE_SET_USED(priv);
 	if (sub->cb_port == FO_NO_PORT)
 		return;
-	for (i = 0; i < RTE_DIM(fo_watch_events_watched); i++) {
-		if (rte_eth_dev_is_valid_port(sub->cb_port))
-			fo_watch_unregister(sub->cb_port, fo_watch_events_watched[i], sub);
-		fo_watch_unregister(RTE_ETH_ALL, fo_watch_events_watched[i], sub);
-	}
+	if (rte_eth_dev_is_valid_port(sub->cb_port))
+		fo_watch_unregister_all(sub->cb_port, sub, true);
+	fo_watch_unregister_all(RTE_ETH_ALL, sub, true);
 	sub->cb_port = FO_NO_PORT;
 }
