@@ -446,9 +446,9 @@ no_worse() {
 # host stalls now and then and loses frames with no event at all: the anchor
 # is the same run's idle window (no event; it too ends with a QMP command to
 # QEMU), whose loss rate the return may not exceed by more than 3 frames,
-# the bound the project holds a return to: on the TAP path the guest lost 1
-# to 5 frames at some returns (0 on the AF_XDP path), not yet explained. A
-# count, not a time.
+# the bound the project holds a return to (the losses of 5 to 36 frames
+# once seen here came from net_af_packet's unbound sockets: see the guide's
+# "KVM failover in a QEMU guest"). A count, not a time.
 return_lost() {
 	local d ds i is allowed
 	d=$(lost driver plug) ds=$(fig driver.plug.sent)

@@ -558,6 +558,39 @@ fo_sub_configure_one(struct fo_private *priv, struct fo_sub *sub)
 }
 
 /*
+ * net_af_packet creates each queue's socket for every protocol, sets up its
+ * Rx ring and only then binds it to its netdev: in between the ring takes
+ * frames of every netdev of the namespace, the synthetic path's own echoes
+ * among them. Forwarded again (a macswap turns an echo back into the
+ * peer's own frame), they teach the host's switch the peer's MAC on the
+ * guest's port, and the peer's next frames go back into the guest. What
+ * the rings hold at start, before the sub-device is on the data path,
+ * goes; anything the VF received before it was usable goes with it.
+ */
+static void
+fo_sub_discard_unbound(struct fo_private *priv, struct fo_sub *sub)
+{
+	struct rte_mbuf *pkts[32];
+	unsigned int dropped = 0, rounds;
+	uint16_t q, n;
+
+	if (sub->qkind != FO_QKIND_ALL_RX)
+		return;
+	for (q = 0; q < sub->nb_rx; q++) {
+		for (rounds = 0; rounds < 1024; rounds++) {
+			n = rte_eth_rx_burst(sub->port_id, q, pkts, RTE_DIM(pkts));
+			if (n == 0)
+				break;
+			rte_pktmbuf_free_bulk(pkts, n);
+			dropped += n;
+		}
+	}
+	if (dropped > 0)
+		FO_LOG(INFO, priv, "%s %s: dropped %u frames its sockets took before they were bound to %s",
+		       fo_sub_role(sub), sub->name, dropped, sub->ifname);
+}
+
+/*
  * Not to be configured now: absent, leaving, gone without its event handled
  * yet, or recovering, or to be reset.
  */
@@ -602,6 +635,7 @@ fo_sub_bring_up_one(struct fo_private *priv, struct fo_sub *sub)
 			fo_event_post(priv, sub, FO_EV_GONE);
 			return ret;
 		}
+		fo_sub_discard_unbound(priv, sub);
 		fo_replay_queue_states(priv, sub);
 		fo_flow_replay(priv, sub);
 		fo_replay_check(priv, sub);
