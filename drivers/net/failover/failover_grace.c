@@ -4,7 +4,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <signal.h>
 
 #include <linux/membarrier.h>
 #include <sys/syscall.h>
@@ -65,14 +64,12 @@ fo_grace_begin(struct fo_private *priv)
 /*
  * A secondary process killed inside a burst never leaves it: its queue is
  * quiet once the process is gone, or no sub-device could ever be stopped
- * again.
+ * again. Not by its pid: it may live in another PID namespace.
  */
 static bool
 fo_grace_poller_dead(const struct fo_queue *q)
 {
-	int32_t pid = __atomic_load_n(&q->poller, __ATOMIC_RELAXED);
-
-	return pid > 0 && kill(pid, 0) != 0 && errno == ESRCH;
+	return fo_poller_gone(__atomic_load_n(&q->poller, __ATOMIC_RELAXED));
 }
 
 /* Not in a burst, or in one that began after the grace period did. */

@@ -58,7 +58,7 @@ struct fo_queue {
 	bool other_busy; /* the other path delivered when last polled */
 	bool other_turn; /* while both deliver: the other path is asked first */
 	uint16_t spread_turn; /* which of a spread path's queues is asked first */
-	int32_t poller; /* pid of the secondary process polling it, 0 for the primary */
+	int32_t poller; /* poller number of the secondary polling it, 0: the primary */
 	const uint64_t *qs_token; /* the control path's grace-period counter */
 	uint64_t qs_seen;         /* token seen by the last burst, | FO_QS_QUIET once over */
 } __rte_cache_aligned;
@@ -315,7 +315,13 @@ int fo_secondary_attach(struct rte_vdev_device *vdev);
 uint16_t fo_secondary_sub_rx(uint16_t port, uint16_t qid, struct rte_mbuf **pkts, uint16_t nb_pkts);
 uint16_t fo_secondary_sub_tx(uint16_t port, uint16_t qid, struct rte_mbuf **pkts, uint16_t nb_pkts);
 uint16_t fo_secondary_sub_nb_rxq(uint16_t port);
-extern int32_t fo_secondary_pid; /* this process's pid, in a secondary process */
+extern int32_t fo_secondary_poller; /* this secondary's poller number (failover_poller.c) */
+
+/* failover_poller.c */
+int32_t fo_poller_register(void);
+void fo_poller_unregister(void);
+bool fo_poller_gone(int32_t id);
+void fo_poller_sweep(void);
 int fo_dev_stop(struct rte_eth_dev *dev);
 int fo_dev_close(struct rte_eth_dev *dev);
 

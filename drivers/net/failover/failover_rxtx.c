@@ -28,8 +28,8 @@ fo_queue_enter(struct fo_queue *q, const bool fence, const bool sec)
 	 * whose secondary poller died as quiet (failover_grace.c), and must not
 	 * take a primary's burst on such a queue for the dead one's.
 	 */
-	if (sec && unlikely(q->poller != fo_secondary_pid))
-		__atomic_store_n(&q->poller, fo_secondary_pid, __ATOMIC_RELAXED);
+	if (sec && unlikely(q->poller != fo_secondary_poller))
+		__atomic_store_n(&q->poller, fo_secondary_poller, __ATOMIC_RELAXED);
 	else if (!sec && unlikely(q->poller != 0))
 		__atomic_store_n(&q->poller, 0, __ATOMIC_RELAXED);
 	token = __atomic_load_n(q->qs_token, __ATOMIC_ACQUIRE);

@@ -15,7 +15,7 @@
  * with the primary, which owns the sub-devices, their events and the lock.
  */
 
-int32_t fo_secondary_pid;
+int32_t fo_secondary_poller;
 
 /*
  * A sub-device is called through its own burst function and the queue
@@ -103,7 +103,7 @@ fo_secondary_attach(struct rte_vdev_device *vdev)
 	dev->device = &vdev->device;
 	dev->dev_ops = &fo_secondary_ops;
 	priv = dev->data->dev_private;
-	fo_secondary_pid = (int32_t)getpid();
+	fo_secondary_poller = fo_poller_register();
 	dev->rx_pkt_burst =
 		priv->args.mbuf_port_sub ? fo_rx_burst_sub_port_secondary : fo_rx_burst_secondary;
 	dev->tx_pkt_burst = fo_tx_burst_secondary;

@@ -103,6 +103,7 @@ fo_probe(struct rte_vdev_device *vdev)
 	fo_priv_init(priv, dev, name, &args);
 	dev->dev_ops = &fo_ops;
 	fo_grace_init(priv);
+	fo_poller_sweep(); /* files of secondaries that died before */
 	if (priv->grace_fence) {
 		dev->rx_pkt_burst = priv->args.mbuf_port_sub ? fo_rx_burst_sub_port_fenced
 							     : fo_rx_burst_fenced;
@@ -186,6 +187,8 @@ fo_remove(struct rte_vdev_device *vdev)
 		 */
 		priv->keep_sub_devices = true;
 		fo_dev_close(dev);
+	} else {
+		fo_poller_unregister();
 	}
 	return rte_eth_dev_release_port(dev);
 }
