@@ -256,6 +256,25 @@ guard_env(void)
 	CHECK(prctl(PR_SET_CHILD_SUBREAPER, 1) == 0, "PR_SET_CHILD_SUBREAPER: %s", strerror(errno));
 }
 
+/* A field of /proc/PID/status: NoNewPrivs in decimal, the Cap* masks in hex. */
+static uint64_t
+status_field(pid_t pid, const char *field)
+{
+	char name[64], line[256];
+	uint64_t v = UINT64_MAX;
+	FILE *f;
+
+	snprintf(name, sizeof(name), "/proc/%d/status", (int)pid);
+	f = fopen(name, "r");
+	CHECK(f != NULL, "open %s", name);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, field, strlen(field)) == 0)
+			v = strtoull(line + strlen(field), NULL,
+				     strncmp(field, "Cap", 3) == 0 ? 16 : 10);
+	fclose(f);
+	return v;
+}
+
 /* Lines of /proc/PID/maps that name path. */
 static int
 count_maps(pid_t pid, const char *path)
@@ -331,6 +350,14 @@ main(void)
 	CHECK(count_maps(getpid(), devpath) == 1, "the parent lost its mapping of %s", devpath);
 	CHECK(count_maps(g.pid, devpath) == 0, "the guardian still maps %s (%d)", devpath,
 	      count_maps(g.pid, devpath));
+	CHECK(status_field(g.pid, "NoNewPrivs:") == 1, "the guardian may gain privileges");
+	CHECK(status_field(g.pid, "CapEff:") == (UINT64_C(1) << 12) &&
+		      status_field(g.pid, "CapPrm:") == (UINT64_C(1) << 12) &&
+		      status_field(g.pid, "CapBnd:") == (UINT64_C(1) << 12),
+	      "the guardian's capabilities: effective %#llx, permitted %#llx, bounding %#llx (CAP_NET_ADMIN alone: 0x1000)",
+	      (unsigned long long)status_field(g.pid, "CapEff:"),
+	      (unsigned long long)status_field(g.pid, "CapPrm:"),
+	      (unsigned long long)status_field(g.pid, "CapBnd:"));
 	munmap(devmap, 4096);
 	unlink(devpath);
 	CHECK(fo_guard_add(&g, FO_GUARD_TC, if_nametoindex(SYN), if_nametoindex(TAP), err,

@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 
 #include <libmnl/libmnl.h>
+#include <linux/capability.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/pkt_cls.h>
@@ -554,6 +555,31 @@ fo_guard_drop_mappings(void)
 	close(fd);
 }
 
+/*
+ * What it undoes takes CAP_NET_ADMIN alone (rtnetlink requests): every
+ * other capability goes, from the bounding set too, and it can gain none
+ * (no_new_privs). Where it runs without them, nothing changes.
+ */
+static void
+fo_guard_drop_privileges(void)
+{
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	int cap;
+
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	for (cap = 0; cap < 64; cap++)
+		if (cap != CAP_NET_ADMIN)
+			prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+	if (syscall(SYS_capget, &hdr, data) != 0)
+		return;
+	data[0].effective &= 1u << CAP_NET_ADMIN;
+	data[0].permitted &= 1u << CAP_NET_ADMIN;
+	data[0].inheritable = 0;
+	data[1].effective = data[1].permitted = data[1].inheritable = 0;
+	syscall(SYS_capset, &hdr, data);
+}
+
 static void __attribute__((noreturn)) fo_guard_child(int sock, pid_t parent)
 {
 	struct sigaction sa;
@@ -580,6 +606,7 @@ static void __attribute__((noreturn)) fo_guard_child(int sock, pid_t parent)
 
 	/* A pidfd also sees the parent go when a child of its holds our socket. */
 	pidfd = (int)syscall(SYS_pidfd_open, parent, 0);
+	fo_guard_drop_privileges();
 	pfd[0].fd = sock;
 	pfd[0].events = POLLIN;
 	pfd[1].fd = pidfd;

@@ -20,7 +20,9 @@
  * process exits or execs. After fork() it runs only async-signal-safe
  * system calls on memory it owns: the parent may be multithreaded (EAL).
  * It leaves the process group (no terminal signal reaches it), keeps only
- * stderr (its one log line) and its socket, and is named "fo-guard".
+ * stderr (its one log line) and its socket, keeps CAP_NET_ADMIN alone of
+ * its capabilities and can gain none (no_new_privs), and is named
+ * "fo-guard".
  *
  * Records are sent before the change they undo is made, and deleted after
  * the change was undone: a crash in between only undoes what is undone.
