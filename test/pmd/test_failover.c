@@ -1572,6 +1572,44 @@ case_recovery(void)
 	forward_stop(worker, pport, sport);
 }
 
+/*
+ * Failover ports removed with their port open leave their sub-devices on
+ * the bus, remembered so that a new port naming one probes it again (see
+ * remove_open); past the 16 remembered, each further one is said, not
+ * dropped silently (issue #20, defect 9).
+ */
+static void
+case_orphans(void)
+{
+	char name[32], args[128];
+	unsigned int i;
+
+	log_capture();
+	for (i = 0; i < 9; i++) {
+		snprintf(name, sizeof(name), "net_failover%u", i);
+		snprintf(args, sizeof(args), "primary=(net_null%u),standby=(net_null%u),poll_ms=0",
+			 2 * i, 2 * i + 1);
+		CHECK(rte_vdev_init(name, args) == 0, "%s with %s", name, args);
+		fo_port = port_of(name);
+		setup_port(1, NULL);
+		CHECK(rte_eth_dev_start(fo_port) == 0, "start %s", name);
+		CHECK(rte_vdev_uninit(name) == 0, "remove %s while open", name);
+	}
+	rte_openlog_stream(NULL);
+	fclose(log_stream);
+	CHECK(strstr(log_buf, "net_null15: left on its bus, past the 16") == NULL,
+	      "the 16th was not remembered:\n%s", log_buf);
+	CHECK(strstr(log_buf, "net_null16: left on its bus, past the 16") != NULL &&
+		      strstr(log_buf, "net_null17: left on its bus, past the 16") != NULL,
+	      "the 17th and 18th went unsaid:\n%s", log_buf);
+	free(log_buf);
+	log_buf = NULL;
+	/* A remembered one comes back under a new port. */
+	create_failover("primary=(net_null0),standby=(net_null1),poll_ms=0");
+	CHECK(status().primary.present && status().standby.present, "net_null0 and 1 again");
+	stop_and_close();
+}
+
 /* A sub-device that refuses an MTU: every sub-device keeps the old one. */
 static void
 case_mtu_rollback(void)
@@ -1870,6 +1908,7 @@ static const struct {
 	{"queue_arrays", case_queue_arrays},
 	{"reset", case_reset},
 	{"recovery", case_recovery},
+	{"orphans", case_orphans},
 	{"remove_af_packet", case_remove_af_packet},
 	{"backoff", case_backoff},
 	{"close_storm_netlink", case_close_storm_netlink},

@@ -121,18 +121,23 @@ fo_sub_has_port(const char *name)
 static char fo_orphans[FO_MAX_ORPHANS][RTE_DEV_NAME_MAX_LEN];
 static pthread_mutex_t fo_orphans_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void
+/* False when the list is full: the device is not remembered. */
+static bool
 fo_orphan_add(const char *name)
 {
-	unsigned int i;
+	unsigned int i, free_slot = FO_MAX_ORPHANS;
 
 	pthread_mutex_lock(&fo_orphans_lock);
-	for (i = 0; i < FO_MAX_ORPHANS; i++)
-		if (fo_orphans[i][0] == '\0') {
-			strlcpy(fo_orphans[i], name, sizeof(fo_orphans[i]));
-			break;
-		}
+	for (i = 0; i < FO_MAX_ORPHANS; i++) {
+		if (strcmp(fo_orphans[i], name) == 0)
+			break; /* remembered already */
+		if (fo_orphans[i][0] == '\0' && free_slot == FO_MAX_ORPHANS)
+			free_slot = i;
+	}
+	if (i == FO_MAX_ORPHANS && free_slot < FO_MAX_ORPHANS)
+		strlcpy(fo_orphans[free_slot], name, sizeof(fo_orphans[free_slot]));
 	pthread_mutex_unlock(&fo_orphans_lock);
+	return i < FO_MAX_ORPHANS || free_slot < FO_MAX_ORPHANS;
 }
 
 /* Whether name was an orphan (it is not any more). */
@@ -468,6 +473,9 @@ fo_sub_attach(struct fo_private *priv, struct fo_sub *sub)
 
 	if (sub->devargs[0] == '\0')
 		return -ENODEV;
+	/* One still present (draining: a burst inside it) would be lost. */
+	if (fo_sub_present(sub))
+		return -EBUSY;
 	sub->why[0] = '\0';
 	if (!(sub->plan_failed && has_fallback))
 		ret = fo_sub_attach_one(priv, sub, sub->devargs,
@@ -913,7 +921,10 @@ fo_sub_close_port(struct fo_private *priv, struct fo_sub *sub)
 	rte_eth_dev_stop(port);
 	if (priv->keep_sub_devices) {
 		rte_eth_dev_close(port);
-		fo_orphan_add(sub->name);
+		if (!fo_orphan_add(sub->name))
+			FO_LOG(WARNING, priv,
+			       "%s %s: left on its bus, past the %u such devices remembered: a failover port that names it again cannot probe it",
+			       fo_sub_role(sub), sub->name, FO_MAX_ORPHANS);
 	} else {
 		fo_sub_remove_device(priv, sub, port);
 	}
