@@ -1475,6 +1475,17 @@ back_on_primary(const char *after)
 	      "forwarding on the primary after %s", after);
 }
 
+/* The primary was probed again: its flow rule is on the new port. Then stop. */
+static void
+rule_on_new_primary_and_stop(unsigned int worker, uint16_t sport)
+{
+	uint16_t pport = port_of("net_fotest0");
+
+	CHECK(fotest_state_of(pport).rules == 1, "its flow rule on the new port (%u)",
+	      fotest_state_of(pport).rules);
+	forward_stop(worker, pport, sport);
+}
+
 /*
  * The primary's PMD asks for a reset (RTE_ETH_EVENT_INTR_RESET, a PF reset
  * under a VF) while an lcore forwards: off the data path at the event,
@@ -1509,10 +1520,7 @@ case_reset(void)
 	back_on_primary("a failed reset");
 	CHECK(status().primary.attach_count == 2, "the primary probed again (%lu)",
 	      (unsigned long)status().primary.attach_count);
-	pport = port_of("net_fotest0");
-	CHECK(fotest_state_of(pport).rules == 1, "its flow rule on the new port (%u)",
-	      fotest_state_of(pport).rules);
-	forward_stop(worker, pport, sport);
+	rule_on_new_primary_and_stop(worker, sport);
 }
 
 /*
@@ -1566,10 +1574,7 @@ case_recovery(void)
 	CHECK(fotest_closes(pport) == closes + 1 && status().primary.attach_count == 2,
 	      "the failed primary closed (%u) and probed again (%lu)",
 	      fotest_closes(pport) - closes, (unsigned long)status().primary.attach_count);
-	pport = port_of("net_fotest0");
-	CHECK(fotest_state_of(pport).rules == 1, "its flow rule on the new port (%u)",
-	      fotest_state_of(pport).rules);
-	forward_stop(worker, pport, sport);
+	rule_on_new_primary_and_stop(worker, sport);
 }
 
 /*
